@@ -1,0 +1,9 @@
+#!/bin/sh
+# Install what building and testing runo needs on Debian 12 (as root).
+set -e
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  build-essential autoconf automake libtool pkg-config git ca-certificates \
+  libyajl-dev libseccomp-dev libcap-dev libmnl-dev check libsubunit-dev \
+  python3 go-md2man busybox-static iproute2 procps >/dev/null

@@ -1,0 +1,210 @@
+#include <config.h>
+
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "state.h"
+#include "utils.h"
+
+int
+runo_container_state (runo_context *ctx, const char *id, char **json,
+                      runo_error **err)
+{
+  cleanup_close int root_fd = -1;
+  cleanup_close int dir_fd = -1;
+  cleanup_state runo_state *state = NULL;
+
+  if (runo_id_validate (id, err) < 0)
+    return -1;
+  root_fd = runo_state_root_open (ctx, false, err);
+  if (root_fd < 0)
+    {
+      if ((*err)->errnum != ENOENT)
+        return -1;
+      runo_error_release (err);
+      return runo_error_make (err, 0, "container `%s` does not exist", id);
+    }
+  dir_fd = runo_state_open (root_fd, id, err);
+  if (dir_fd < 0)
+    return -1;
+  if (runo_state_lock (dir_fd, false, err) < 0
+      || runo_state_read (dir_fd, &state, err) < 0)
+    return -1;
+  *json = runo_state_to_json (state, id, runo_state_status (dir_fd, state),
+                              true);
+  if (*json == NULL)
+    return runo_error_make (err, ENOMEM, "generate state");
+  return 0;
+}
+
+struct list_entry
+{
+  char *id;
+  runo_state *state;
+  enum runo_status status;
+};
+
+static int
+compare_entries (const void *a, const void *b)
+{
+  return strcmp (((const struct list_entry *) a)->id,
+                 ((const struct list_entry *) b)->id);
+}
+
+static void
+free_entries (struct list_entry *entries, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      free (entries[i].id);
+      runo_state_free (entries[i].state);
+    }
+  free (entries);
+}
+
+/* Read every container directory.  One that vanishes while we look (a
+   concurrent delete) is skipped; an unreadable one is an error. */
+static int
+collect_entries (int root_fd, struct list_entry **out, size_t *out_len,
+                 runo_error **err)
+{
+  cleanup_dir DIR *dir = NULL;
+  struct list_entry *entries = NULL;
+  size_t n = 0, alloc = 0;
+  struct dirent *de;
+  int fd;
+
+  fd = dup (root_fd);
+  if (fd < 0 || (dir = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return runo_error_errno (err, "read state root");
+    }
+  while ((de = readdir (dir)) != NULL)
+    {
+      cleanup_close int dir_fd = -1;
+      runo_state *state = NULL;
+
+      if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+        continue;
+      dir_fd = openat (root_fd, de->d_name,
+                       O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (dir_fd < 0)
+        continue;
+      if (runo_state_lock (dir_fd, false, err) < 0
+          || runo_state_read (dir_fd, &state, err) < 0)
+        {
+          free_entries (entries, n);
+          return runo_error_wrap (err, "container `%s`", de->d_name);
+        }
+      if (n == alloc)
+        {
+          struct list_entry *tmp;
+          alloc = alloc ? alloc * 2 : 16;
+          tmp = realloc (entries, alloc * sizeof (*entries));
+          if (tmp == NULL)
+            {
+              runo_state_free (state);
+              free_entries (entries, n);
+              return runo_error_make (err, ENOMEM, "list");
+            }
+          entries = tmp;
+        }
+      entries[n].id = runo_xstrdup (de->d_name);
+      entries[n].state = state;
+      entries[n].status = runo_state_status (dir_fd, state);
+      n++;
+    }
+  if (n)
+    qsort (entries, n, sizeof (*entries), compare_entries);
+  *out = entries;
+  *out_len = n;
+  return 0;
+}
+
+static void
+print_table (FILE *out, const struct list_entry *entries, size_t n)
+{
+  size_t i;
+
+  fprintf (out, "%-12s%-12s%-12s%-40s%-32s%s\n", "ID", "PID", "STATUS",
+           "BUNDLE", "CREATED", "OWNER");
+  for (i = 0; i < n; i++)
+    {
+      const runo_state *st = entries[i].state;
+      bool alive = entries[i].status == RUNO_STATUS_CREATED
+                   || entries[i].status == RUNO_STATUS_RUNNING
+                   || entries[i].status == RUNO_STATUS_PAUSED;
+      char owner[256];
+
+      fprintf (out, "%-11s %-11d %-11s %-39s %-31s %s\n", entries[i].id,
+               alive && st ? st->pid : 0,
+               runo_status_name (entries[i].status), st ? st->bundle : "",
+               st ? st->created : "",
+               st ? runo_owner_name (st->owner, owner, sizeof (owner)) : "");
+    }
+}
+
+static int
+print_json (FILE *out, const struct list_entry *entries, size_t n,
+            runo_error **err)
+{
+  yajl_gen gen = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t len, i;
+
+  if (gen == NULL)
+    return runo_error_make (err, ENOMEM, "list");
+  yajl_gen_array_open (gen);
+  for (i = 0; i < n; i++)
+    runo_state_gen (gen, entries[i].state, entries[i].id, entries[i].status);
+  yajl_gen_array_close (gen);
+  if (yajl_gen_get_buf (gen, &buf, &len) == yajl_gen_status_ok)
+    fprintf (out, "%.*s\n", (int) len, (const char *) buf);
+  yajl_gen_free (gen);
+  return 0;
+}
+
+int
+runo_container_list (runo_context *ctx, enum runo_list_format format,
+                     FILE *out, runo_error **err)
+{
+  cleanup_close int root_fd = -1;
+  struct list_entry *entries = NULL;
+  size_t n = 0, i;
+  int ret = 0;
+
+  root_fd = runo_state_root_open (ctx, false, err);
+  if (root_fd < 0)
+    {
+      if ((*err)->errnum != ENOENT)
+        return -1;
+      runo_error_release (err);
+    }
+  else if (collect_entries (root_fd, &entries, &n, err) < 0)
+    return runo_error_wrap (err, "read state root `%s`", ctx->state_root);
+
+  switch (format)
+    {
+    case RUNO_LIST_QUIET:
+      for (i = 0; i < n; i++)
+        fprintf (out, "%s\n", entries[i].id);
+      break;
+    case RUNO_LIST_JSON:
+      ret = print_json (out, entries, n, err);
+      break;
+    case RUNO_LIST_TABLE:
+      print_table (out, entries, n);
+      break;
+    }
+  free_entries (entries, n);
+  return ret;
+}

@@ -1,0 +1,489 @@
+#include <config.h>
+
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "utils.h"
+
+/* state.json is written by runo only; anything bigger is corrupt. */
+#define STATE_FILE_MAX (16 * 1024 * 1024)
+
+static const char *const status_names[] = {
+  [RUNO_STATUS_CREATING] = "creating", [RUNO_STATUS_CREATED] = "created",
+  [RUNO_STATUS_RUNNING] = "running",   [RUNO_STATUS_PAUSED] = "paused",
+  [RUNO_STATUS_STOPPED] = "stopped",
+};
+
+const char *
+runo_status_name (enum runo_status status)
+{
+  return status_names[status];
+}
+
+int
+runo_id_validate (const char *id, runo_error **err)
+{
+  size_t len = strlen (id);
+  const unsigned char *p;
+
+  if (len == 0)
+    return runo_error_make (err, 0, "invalid container id: empty");
+  if (len > RUNO_ID_MAX)
+    return runo_error_make (err, 0,
+                            "invalid container id: longer than %d bytes",
+                            RUNO_ID_MAX);
+  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    return runo_error_make (err, 0, "invalid container id `%s`", id);
+  for (p = (const unsigned char *) id; *p; p++)
+    {
+      if (*p == '/')
+        return runo_error_make (err, 0,
+                                "invalid container id `%s`: contains `/`", id);
+      if (*p <= ' ' || *p == 0x7f)
+        return runo_error_make (
+            err, 0,
+            "invalid container id: contains a control or space character");
+    }
+  return 0;
+}
+
+int
+runo_state_root_open (const runo_context *ctx, bool create, runo_error **err)
+{
+  int fd;
+
+  if (create && runo_mkdir_p (ctx->state_root, 0700, err) < 0)
+    return runo_error_wrap (err, "state root");
+  fd = open (ctx->state_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return runo_error_errno (err, "open state root `%s`", ctx->state_root);
+  return fd;
+}
+
+int
+runo_state_claim (int root_fd, const char *id, runo_error **err)
+{
+  int fd;
+
+  if (runo_id_validate (id, err) < 0)
+    return -1;
+  if (mkdirat (root_fd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return runo_error_make (err, 0, "container id `%s` already in use",
+                                id);
+      return runo_error_errno (err, "create state directory `%s`", id);
+    }
+  fd = openat (root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      int saved = errno;
+      unlinkat (root_fd, id, AT_REMOVEDIR);
+      return runo_error_make (err, saved, "open state directory `%s`", id);
+    }
+  return fd;
+}
+
+int
+runo_state_open (int root_fd, const char *id, runo_error **err)
+{
+  int fd;
+
+  if (runo_id_validate (id, err) < 0)
+    return -1;
+  fd = openat (root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return runo_error_make (err, 0, "container `%s` does not exist", id);
+      return runo_error_errno (err, "open state directory `%s`", id);
+    }
+  return fd;
+}
+
+int
+runo_state_lock (int dir_fd, bool exclusive, runo_error **err)
+{
+  while (flock (dir_fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+    {
+      if (errno != EINTR)
+        return runo_error_errno (err, "lock state directory");
+    }
+  return 0;
+}
+
+static void
+gen_string (yajl_gen gen, const char *s)
+{
+  yajl_gen_string (gen, (const unsigned char *) s, strlen (s));
+}
+
+static void
+gen_kv_string (yajl_gen gen, const char *key, const char *value)
+{
+  gen_string (gen, key);
+  gen_string (gen, value ? value : "");
+}
+
+static void
+gen_kv_integer (yajl_gen gen, const char *key, long long value)
+{
+  gen_string (gen, key);
+  yajl_gen_integer (gen, value);
+}
+
+static void
+gen_annotations (yajl_gen gen, const runo_state *state)
+{
+  size_t i;
+
+  gen_string (gen, "annotations");
+  yajl_gen_map_open (gen);
+  for (i = 0; i < state->annotations_len; i++)
+    gen_kv_string (gen, state->annotation_keys[i],
+                   state->annotation_values[i]);
+  yajl_gen_map_close (gen);
+}
+
+static char *
+gen_finish (yajl_gen gen)
+{
+  const unsigned char *buf;
+  size_t len;
+  char *out = NULL;
+
+  if (yajl_gen_get_buf (gen, &buf, &len) == yajl_gen_status_ok)
+    {
+      out = runo_xmalloc0 (len + 1);
+      memcpy (out, buf, len);
+    }
+  yajl_gen_free (gen);
+  return out;
+}
+
+int
+runo_state_write (int dir_fd, const runo_state *state, runo_error **err)
+{
+  yajl_gen gen = yajl_gen_alloc (NULL);
+  cleanup_free char *json = NULL;
+  char start_time[32];
+
+  if (gen == NULL)
+    return runo_error_make (err, ENOMEM, "write state");
+  yajl_gen_map_open (gen);
+  gen_kv_string (gen, "id", state->id);
+  gen_kv_integer (gen, "pid", state->pid);
+  /* A start time is a kernel unsigned long long: keep it as text so the full
+     range survives a JSON reader that uses doubles. */
+  snprintf (start_time, sizeof (start_time), "%llu", state->pid_start_time);
+  gen_kv_string (gen, "pidStartTime", start_time);
+  gen_kv_string (gen, "bundle", state->bundle);
+  gen_kv_string (gen, "rootfs", state->rootfs);
+  gen_kv_string (gen, "created", state->created);
+  if (state->cgroup_path)
+    gen_kv_string (gen, "cgroupPath", state->cgroup_path);
+  gen_kv_integer (gen, "owner", state->owner);
+  gen_annotations (gen, state);
+  yajl_gen_map_close (gen);
+  json = gen_finish (gen);
+  if (json == NULL)
+    return runo_error_make (err, ENOMEM, "write state");
+  return runo_write_file_atomic_at (dir_fd, RUNO_STATE_FILE, json,
+                                    strlen (json), 0600, err);
+}
+
+static const char *
+tree_string (yajl_val tree, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (tree, path, yajl_t_string);
+  return v ? YAJL_GET_STRING (v) : NULL;
+}
+
+static int
+tree_integer (yajl_val tree, const char *key, long long *out)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (tree, path, yajl_t_number);
+  if (v == NULL || !YAJL_IS_INTEGER (v))
+    return -1;
+  *out = YAJL_GET_INTEGER (v);
+  return 0;
+}
+
+static int
+parse_state (yajl_val tree, runo_state *st)
+{
+  const char *path[] = { "annotations", NULL };
+  const char *s;
+  yajl_val ann;
+  long long n;
+
+  if ((s = tree_string (tree, "id")) == NULL)
+    return -1;
+  st->id = runo_xstrdup (s);
+  if (tree_integer (tree, "pid", &n) < 0 || n < 0)
+    return -1;
+  st->pid = (pid_t) n;
+  if ((s = tree_string (tree, "pidStartTime")) == NULL)
+    return -1;
+  st->pid_start_time = strtoull (s, NULL, 10);
+  if (tree_integer (tree, "owner", &n) < 0 || n < 0)
+    return -1;
+  st->owner = (uid_t) n;
+  st->bundle = runo_xstrdup (tree_string (tree, "bundle"));
+  st->rootfs = runo_xstrdup (tree_string (tree, "rootfs"));
+  st->created = runo_xstrdup (tree_string (tree, "created"));
+  st->cgroup_path = runo_xstrdup (tree_string (tree, "cgroupPath"));
+  if (st->bundle == NULL || st->rootfs == NULL || st->created == NULL)
+    return -1;
+  ann = yajl_tree_get (tree, path, yajl_t_object);
+  if (ann && ann->u.object.len > 0)
+    {
+      size_t i, len = ann->u.object.len;
+
+      st->annotation_keys = runo_xmalloc0 (len * sizeof (char *));
+      st->annotation_values = runo_xmalloc0 (len * sizeof (char *));
+      for (i = 0; i < len; i++)
+        {
+          yajl_val v = ann->u.object.values[i];
+          if (!YAJL_IS_STRING (v))
+            return -1;
+          st->annotation_keys[i] = runo_xstrdup (ann->u.object.keys[i]);
+          st->annotation_values[i] = runo_xstrdup (YAJL_GET_STRING (v));
+          st->annotations_len = i + 1;
+        }
+    }
+  return 0;
+}
+
+int
+runo_state_read (int dir_fd, runo_state **out, runo_error **err)
+{
+  cleanup_free char *data = NULL;
+  cleanup_state runo_state *st = NULL;
+  char errbuf[256];
+  yajl_val tree;
+  int ret;
+
+  *out = NULL;
+  if (runo_read_file_at (dir_fd, RUNO_STATE_FILE, STATE_FILE_MAX, &data, NULL,
+                         err)
+      < 0)
+    {
+      if ((*err)->errnum == ENOENT)
+        {
+          runo_error_release (err);
+          return 0;
+        }
+      return runo_error_wrap (err, "read state");
+    }
+  tree = yajl_tree_parse (data, errbuf, sizeof (errbuf));
+  if (tree == NULL || !YAJL_IS_OBJECT (tree))
+    {
+      yajl_tree_free (tree);
+      return runo_error_make (err, 0, "read state: %s is corrupt",
+                              RUNO_STATE_FILE);
+    }
+  st = runo_xmalloc0 (sizeof (*st));
+  ret = parse_state (tree, st);
+  yajl_tree_free (tree);
+  if (ret < 0)
+    return runo_error_make (err, 0, "read state: %s is corrupt",
+                            RUNO_STATE_FILE);
+  *out = steal_pointer (&st);
+  return 0;
+}
+
+void
+runo_state_free (runo_state *st)
+{
+  size_t i;
+
+  if (st == NULL)
+    return;
+  free (st->id);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->cgroup_path);
+  for (i = 0; i < st->annotations_len; i++)
+    {
+      free (st->annotation_keys[i]);
+      free (st->annotation_values[i]);
+    }
+  free (st->annotation_keys);
+  free (st->annotation_values);
+  free (st);
+}
+
+int
+runo_state_remove (int root_fd, const char *id, runo_error **err)
+{
+  cleanup_close int dir_fd = -1;
+  cleanup_dir DIR *dir = NULL;
+  struct dirent *de;
+
+  if (runo_id_validate (id, err) < 0)
+    return -1;
+  dir_fd = openat (root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (dir_fd < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return runo_error_errno (err, "open state directory `%s`", id);
+    }
+  dir = fdopendir (dir_fd);
+  if (dir == NULL)
+    return runo_error_errno (err, "read state directory `%s`", id);
+  dir_fd = -1; /* now owned by DIR */
+  /* The directory holds only files runo made: no subdirectories. */
+  while ((de = readdir (dir)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dirfd (dir), de->d_name, 0) < 0 && errno != ENOENT)
+        return runo_error_errno (err, "remove `%s/%s`", id, de->d_name);
+    }
+  if (unlinkat (root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return runo_error_errno (err, "remove state directory `%s`", id);
+  return 0;
+}
+
+int
+runo_proc_start_time (pid_t pid, unsigned long long *start_time, bool *zombie,
+                      runo_error **err)
+{
+  char path[64], buf[1024];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *p;
+  int field;
+
+  snprintf (path, sizeof (path), "/proc/%d/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return runo_error_errno (err, "open `%s`", path);
+  n = read (fd, buf, sizeof (buf) - 1);
+  if (n < 0)
+    return runo_error_errno (err, "read `%s`", path);
+  buf[n] = '\0';
+  /* comm may contain spaces and parentheses: fields restart after the last
+     ')'.  Field 3 is the state, field 22 the start time. */
+  p = strrchr (buf, ')');
+  if (p == NULL || p[1] != ' ')
+    return runo_error_make (err, EINVAL, "parse `%s`", path);
+  p += 2;
+  if (zombie)
+    *zombie = (*p == 'Z' || *p == 'X');
+  for (field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return runo_error_make (err, EINVAL, "parse `%s`", path);
+      p++;
+    }
+  *start_time = strtoull (p, NULL, 10);
+  return 0;
+}
+
+static bool
+init_is_alive (const runo_state *state)
+{
+  cleanup_error runo_error *err = NULL;
+  unsigned long long start_time;
+  bool zombie;
+
+  if (state->pid <= 0)
+    return false;
+  if (runo_proc_start_time (state->pid, &start_time, &zombie, &err) < 0)
+    return false;
+  /* A different start time means the pid was reused by another process. */
+  return !zombie && start_time == state->pid_start_time;
+}
+
+enum runo_status
+runo_state_status (int dir_fd, const runo_state *state)
+{
+  struct stat st;
+
+  if (state == NULL || state->pid == 0)
+    return RUNO_STATUS_CREATING;
+  if (!init_is_alive (state))
+    return RUNO_STATUS_STOPPED;
+  if (fstatat (dir_fd, RUNO_EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return RUNO_STATUS_CREATED;
+  return RUNO_STATUS_RUNNING;
+}
+
+const char *
+runo_owner_name (uid_t uid, char *buf, size_t size)
+{
+  struct passwd pwd, *result = NULL;
+  char pwbuf[1024];
+
+  if (getpwuid_r (uid, &pwd, pwbuf, sizeof (pwbuf), &result) == 0 && result)
+    snprintf (buf, size, "%s", result->pw_name);
+  else
+    snprintf (buf, size, "#%u", (unsigned) uid);
+  return buf;
+}
+
+void
+runo_state_gen (struct yajl_gen_t *gen, const runo_state *state,
+                const char *id, enum runo_status status)
+{
+  bool alive = status == RUNO_STATUS_CREATED || status == RUNO_STATUS_RUNNING
+               || status == RUNO_STATUS_PAUSED;
+
+  yajl_gen_map_open (gen);
+  gen_kv_string (gen, "ociVersion", OCI_SPEC_VERSION);
+  gen_kv_string (gen, "id", id);
+  gen_kv_string (gen, "status", runo_status_name (status));
+  /* runtime.md: pid is required while created or running; a stopped
+     container's pid could name an unrelated process, so show 0. */
+  gen_kv_integer (gen, "pid", alive && state ? state->pid : 0);
+  if (state)
+    {
+      gen_kv_string (gen, "bundle", state->bundle);
+      gen_kv_string (gen, "rootfs", state->rootfs);
+      gen_kv_string (gen, "created", state->created);
+      char owner[256];
+
+      gen_kv_string (gen, "owner",
+                     runo_owner_name (state->owner, owner, sizeof (owner)));
+      gen_annotations (gen, state);
+    }
+  else
+    gen_kv_string (gen, "bundle", "");
+  yajl_gen_map_close (gen);
+}
+
+char *
+runo_state_to_json (const runo_state *state, const char *id,
+                    enum runo_status status, bool pretty)
+{
+  yajl_gen gen = yajl_gen_alloc (NULL);
+
+  if (gen == NULL)
+    return NULL;
+  if (pretty)
+    {
+      yajl_gen_config (gen, yajl_gen_beautify, 1);
+      yajl_gen_config (gen, yajl_gen_indent_string, "  ");
+    }
+  runo_state_gen (gen, state, id, status);
+  return gen_finish (gen);
+}

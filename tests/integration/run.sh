@@ -1,0 +1,51 @@
+#!/bin/bash
+# Integration tests: drive the built runo binary.  Each tests/integration/
+# test_*.sh file defines functions named test_*; every function runs in its
+# own subshell with a fresh scratch directory ($T) and state root ($ROOT),
+# removed afterwards whatever the outcome.  Prints one "ok"/"not ok" line a
+# test, then "N passed, N failed".
+#
+#   RUNO=/path/to/runo tests/integration/run.sh [PATTERN]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${RUNO:?RUNO must point at the runo binary}"
+export RUNO
+pattern=${1:-}
+
+if [ "$(id -u)" != 0 ]; then
+  echo "integration tests need root" >&2
+  exit 77 # automake: skipped
+fi
+
+passed=0
+failed=0
+failures=()
+for file in "$here"/test_*.sh; do
+  tests=$(bash -c "source '$here/lib.sh'; source '$file'; declare -F" | awk '$3 ~ /^test_/ {print $3}')
+  for t in $tests; do
+    if [ -n "$pattern" ] && [[ $t != *$pattern* ]]; then continue; fi
+    scratch=$(mktemp -d /tmp/runo-it.XXXXXX)
+    out=$(
+      export T=$scratch ROOT=$scratch/root
+      cd "$scratch" || exit 1
+      source "$here/lib.sh"
+      source "$file"
+      trap 'run_cleanups' EXIT
+      set -e
+      "$t"
+    ) 2>&1
+    rc=$?
+    rm -rf "$scratch"
+    if [ $rc = 0 ]; then
+      passed=$((passed + 1))
+      echo "ok - $(basename "$file" .sh) $t"
+    else
+      failed=$((failed + 1))
+      failures+=("$t")
+      echo "not ok - $(basename "$file" .sh) $t"
+      printf '%s\n' "$out" | sed 's/^/    /'
+    fi
+  done
+done
+echo "integration: $passed passed, $failed failed"
+[ $failed = 0 ]
