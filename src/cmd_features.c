@@ -28,7 +28,7 @@ cmd_features (runo_context *ctx, int argc, char **argv)
           printf ("Usage: runo features\n");
           return EXIT_SUCCESS;
         }
-      return runo_usage_error (ctx, "unknown option `%s`", argv[optind - 1]);
+      return runo_bad_option (ctx, c, argv);
     }
   if (optind < argc)
     return runo_usage_error (ctx, "unexpected argument `%s`", argv[optind]);

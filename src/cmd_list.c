@@ -44,12 +44,8 @@ cmd_list (runo_context *ctx, int argc, char **argv)
         case 'h':
           printf ("Usage: runo list [--format table|json] [-q]\n");
           return EXIT_SUCCESS;
-        case ':':
-          return runo_usage_error (ctx, "option `%s` needs a value",
-                                   argv[optind - 1]);
         default:
-          return runo_usage_error (ctx, "unknown option `%s`",
-                                   argv[optind - 1]);
+          return runo_bad_option (ctx, c, argv);
         }
     }
   if (optind < argc)

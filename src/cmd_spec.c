@@ -36,12 +36,8 @@ cmd_spec (runo_context *ctx, int argc, char **argv)
         case 'h':
           printf ("Usage: runo spec [--bundle DIR] [--rootless]\n");
           return EXIT_SUCCESS;
-        case ':':
-          return runo_usage_error (ctx, "option `%s` needs a value",
-                                   argv[optind - 1]);
         default:
-          return runo_usage_error (ctx, "unknown option `%s`",
-                                   argv[optind - 1]);
+          return runo_bad_option (ctx, c, argv);
         }
     }
   if (optind < argc)

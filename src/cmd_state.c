@@ -29,7 +29,7 @@ cmd_state (runo_context *ctx, int argc, char **argv)
           printf ("Usage: runo state CONTAINER-ID\n");
           return EXIT_SUCCESS;
         }
-      return runo_usage_error (ctx, "unknown option `%s`", argv[optind - 1]);
+      return runo_bad_option (ctx, c, argv);
     }
   ret = runo_take_id (ctx, argc, argv, &id);
   if (ret != 0)

@@ -19,11 +19,20 @@ int cmd_spec (runo_context *ctx, int argc, char **argv);
 int cmd_features (runo_context *ctx, int argc, char **argv);
 int cmd_list (runo_context *ctx, int argc, char **argv);
 int cmd_state (runo_context *ctx, int argc, char **argv);
+int cmd_create (runo_context *ctx, int argc, char **argv);
+int cmd_run (runo_context *ctx, int argc, char **argv);
+int cmd_start (runo_context *ctx, int argc, char **argv);
+int cmd_kill (runo_context *ctx, int argc, char **argv);
+int cmd_delete (runo_context *ctx, int argc, char **argv);
 
 /* Shared by the commands: report a usage error ("runo: <cmd>: <why>") and
    return the exit status for it. */
 int runo_usage_error (runo_context *ctx, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
+
+/* Report what getopt_long returned C ('?' or ':') for: an unknown option
+   or one missing its value.  Returns the exit status. */
+int runo_bad_option (runo_context *ctx, int c, char **argv);
 
 /* Prepare getopt_long for a command's argv (argv[0] is the command). */
 void runo_getopt_reset (void);

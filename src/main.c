@@ -17,19 +17,19 @@
 #include "libruno/utils.h"
 
 static const struct runo_command commands[] = {
-  { "create", NULL, "create a container" },
-  { "delete", NULL, "delete any resources held by the container" },
+  { "create", cmd_create, "create a container" },
+  { "delete", cmd_delete, "delete any resources held by the container" },
   { "events", NULL, "display container events and statistics" },
   { "exec", NULL, "execute a new process inside the container" },
   { "features", cmd_features, "show the enabled features" },
-  { "kill", NULL, "send a signal to the container's init process" },
+  { "kill", cmd_kill, "send a signal to the container's init process" },
   { "list", cmd_list, "list the containers" },
   { "pause", NULL, "suspend all processes of a container" },
   { "ps", NULL, "list the processes running inside a container" },
   { "resume", NULL, "resume all processes of a paused container" },
-  { "run", NULL, "create and start a container" },
+  { "run", cmd_run, "create and start a container" },
   { "spec", cmd_spec, "write a new default specification file" },
-  { "start", NULL, "start a created container" },
+  { "start", cmd_start, "start a created container" },
   { "state", cmd_state, "output the state of a container" },
   { "update", NULL, "update the resource limits of a container" },
 };
@@ -116,6 +116,18 @@ runo_usage_error (runo_context *ctx, const char *fmt, ...)
   else
     runo_log (ctx, RUNO_LOG_ERROR, "%s", msg ? msg : "usage error");
   return EXIT_FAILURE;
+}
+
+int
+runo_bad_option (runo_context *ctx, int c, char **argv)
+{
+  /* optopt holds a short option's letter; long ones are in argv. */
+  if (c == ':')
+    return runo_usage_error (ctx, "option `%s` needs a value",
+                             argv[optind - 1]);
+  if (optopt && optopt != '?')
+    return runo_usage_error (ctx, "unknown option `-%c`", optopt);
+  return runo_usage_error (ctx, "unknown option `%s`", argv[optind - 1]);
 }
 
 void

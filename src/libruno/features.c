@@ -41,7 +41,7 @@ runo_features_json (char **json, runo_error **err)
   features.mount_options_present = true;
   linux_features.namespaces_present = true;
   linux_features.capabilities_present = true;
-  features.linux = &linux_features;
+  features.linux_ = &linux_features;
 
   if (v)
     seccomp_ver = runo_xasprintf ("%u.%u.%u", v->major, v->minor, v->micro);

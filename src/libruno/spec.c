@@ -94,7 +94,7 @@ remove_string (char **list, size_t *len, const char *value)
 static void
 make_rootless (oci_config *config)
 {
-  oci_config_linux *linux_cfg = config->linux;
+  oci_config_linux *linux_cfg = config->linux_;
   size_t i;
 
   for (i = 0; i < linux_cfg->namespaces_len; i++)

@@ -15,6 +15,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "cgroup.h"
 #include "utils.h"
 
 /* state.json is written by runo only; anything bigger is corrupt. */
@@ -414,6 +415,24 @@ init_is_alive (const runo_state *state)
   return !zombie && start_time == state->pid_start_time;
 }
 
+static bool
+is_frozen (const runo_state *state)
+{
+  cleanup_error runo_error *err = NULL;
+  runo_cgroup *cg = NULL;
+  bool frozen = false;
+
+  if (state->cgroup_path == NULL)
+    return false;
+  /* The systemd flag only matters to create: loading finds the path. */
+  if (runo_cgroup_load ("/", "/proc/self/mountinfo", state->cgroup_path,
+                        false, &cg, &err)
+      == 0)
+    runo_cgroup_is_frozen (cg, &frozen, &err);
+  runo_cgroup_free (cg);
+  return frozen;
+}
+
 enum runo_status
 runo_state_status (int dir_fd, const runo_state *state)
 {
@@ -425,7 +444,7 @@ runo_state_status (int dir_fd, const runo_state *state)
     return RUNO_STATUS_STOPPED;
   if (fstatat (dir_fd, RUNO_EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
     return RUNO_STATUS_CREATED;
-  return RUNO_STATUS_RUNNING;
+  return is_frozen (state) ? RUNO_STATUS_PAUSED : RUNO_STATUS_RUNNING;
 }
 
 const char *
@@ -445,15 +464,15 @@ void
 runo_state_gen (struct yajl_gen_t *gen, const runo_state *state,
                 const char *id, enum runo_status status)
 {
-  bool alive = status == RUNO_STATUS_CREATED || status == RUNO_STATUS_RUNNING
-               || status == RUNO_STATUS_PAUSED;
+  bool alive = status != RUNO_STATUS_STOPPED;
 
   yajl_gen_map_open (gen);
   gen_kv_string (gen, "ociVersion", OCI_SPEC_VERSION);
   gen_kv_string (gen, "id", id);
   gen_kv_string (gen, "status", runo_status_name (status));
-  /* runtime.md: pid is required while created or running; a stopped
-     container's pid could name an unrelated process, so show 0. */
+  /* runtime.md: pid is required while created or running (and hooks of
+     a container being created need it); a stopped container's pid could
+     name an unrelated process, so show 0. */
   gen_kv_integer (gen, "pid", alive && state ? state->pid : 0);
   if (state)
     {

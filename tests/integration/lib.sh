@@ -18,8 +18,10 @@ fail() {
 r() { "$RUNO" --root "$ROOT" "$@"; }
 
 # Run a command, capturing stdout in $out, stderr in $err and status in $rc.
+# Files, not pipes: a container started by the command inherits them.
 capture() {
-  out=$("$@" 2>"$T/.stderr") && rc=0 || rc=$?
+  "$@" >"$T/.stdout" 2>"$T/.stderr" && rc=0 || rc=$?
+  out=$(cat "$T/.stdout")
   err=$(cat "$T/.stderr")
 }
 
@@ -48,12 +50,13 @@ json_get() {
   fi
 }
 
-# Start a process of ours that lives until the test ends; prints its pid.
+# Start a process of ours that lives until the test ends; its pid is left
+# in $sleeper (no command substitution: the cleanup must be registered in
+# the test's own shell).
 start_sleeper() {
   sleep 1000 >/dev/null 2>&1 &
-  local pid=$!
-  on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-  echo "$pid"
+  sleeper=$!
+  on_exit "kill $sleeper 2>/dev/null; wait $sleeper 2>/dev/null"
 }
 
 proc_start_time() {
@@ -69,4 +72,66 @@ fake_container() {
   cat >"$ROOT/$id/state.json" <<JSON
 {"id":"$id","pid":$pid,"pidStartTime":"$start","bundle":"$T/bundle","rootfs":"$T/bundle/rootfs","created":"2026-11-22T10:00:00.000000000Z","owner":0,"annotations":{"k":"v"}}
 JSON
+}
+
+# A busybox bundle in $T/bundle (or $1) with a config fit for tests: the
+# default of `runo spec` with no terminal and args "true".  Build the rootfs once per run
+# and copy it: hard links keep it cheap.
+make_bundle() {
+  local dir=${1:-$T/bundle}
+  local cache=${RUNO_TEST_ROOTFS:-}
+  mkdir -p "$dir"
+  if [ -n "$cache" ] && [ -d "$cache" ]; then
+    cp -a "$cache" "$dir/rootfs"
+  else
+    "$RUNO_SRCDIR/contrib/mkbundle.sh" "$RUNO" "$dir" >/dev/null
+    rm -f "$dir/config.json"
+  fi
+  "$RUNO" spec --bundle "$dir"
+  edit_config "$dir" '
+d["process"]["terminal"] = False
+d["process"]["args"] = ["true"]
+'
+}
+
+# Apply python statements to d, the parsed config.json of bundle $1.
+edit_config() {
+  python3 - "$1/config.json" "$2" <<'PY'
+import json, sys
+path, code = sys.argv[1], sys.argv[2]
+d = json.load(open(path))
+exec(code)
+json.dump(d, open(path, "w"), indent=2)
+PY
+}
+
+# The container processes a test started are killed by deleting them.
+delete_on_exit() { on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $1 >/dev/null 2>&1"; }
+
+# Processes left behind by runo for this test: a container init that never
+# exec'd still runs runo's command line, which names $T.
+assert_no_leftovers() {
+  local p leftovers=
+  for p in /proc/[0-9]*; do
+    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$T/"; then
+      leftovers="$leftovers ${p#/proc/}"
+    fi
+  done
+  [ -z "$leftovers" ] || fail "processes left behind:$leftovers"
+  if [ -d "$ROOT" ] && [ -n "$(ls -A "$ROOT")" ]; then
+    fail "state left behind: $(ls -A "$ROOT")"
+  fi
+}
+
+ns_inode() { stat -L -c %i "/proc/$1/ns/$2"; }
+
+# Wait (up to ~5 s) for a container to reach a status.
+wait_status() {
+  local id=$1 want=$2 i s=
+  for i in $(seq 50); do
+    s=$(r state "$id" 2>/dev/null | json_get - 'd["status"]' 2>/dev/null) || s=
+    [ "$s" = "$want" ] && return 0
+    sleep 0.1
+  done
+  fail "container $id: status [$s], expected [$want]"
 }

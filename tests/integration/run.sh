@@ -17,15 +17,25 @@ if [ "$(id -u)" != 0 ]; then
   exit 77 # automake: skipped
 fi
 
+# One busybox rootfs for the whole run, copied into each test's bundle.
+export RUNO_SRCDIR=${RUNO_SRCDIR:-$(cd "$here/../.." && pwd)}
+rootfs_cache=$(mktemp -d /tmp/runo-it-rootfs.XXXXXX)
+trap 'rm -rf "$rootfs_cache"' EXIT
+"$RUNO_SRCDIR/contrib/mkbundle.sh" "$RUNO" "$rootfs_cache/b" >/dev/null || exit 1
+export RUNO_TEST_ROOTFS=$rootfs_cache/b/rootfs
+
 passed=0
 failed=0
 failures=()
 for file in "$here"/test_*.sh; do
   tests=$(bash -c "source '$here/lib.sh'; source '$file'; declare -F" | awk '$3 ~ /^test_/ {print $3}')
   for t in $tests; do
-    if [ -n "$pattern" ] && [[ $t != *$pattern* ]]; then continue; fi
+    if [ -n "$pattern" ] && [[ "$(basename "$file" .sh) $t" != *$pattern* ]]; then continue; fi
     scratch=$(mktemp -d /tmp/runo-it.XXXXXX)
-    out=$(
+    # Output goes to a file, not a pipe: a container inherits the test's
+    # stdio and may outlive a command, which would hold a pipe open.
+    log=$scratch.log
+    (
       export T=$scratch ROOT=$scratch/root
       cd "$scratch" || exit 1
       source "$here/lib.sh"
@@ -33,9 +43,10 @@ for file in "$here"/test_*.sh; do
       trap 'run_cleanups' EXIT
       set -e
       "$t"
-    ) 2>&1
+    ) >"$log" 2>&1 </dev/null
     rc=$?
-    rm -rf "$scratch"
+    out=$(cat "$log")
+    rm -rf "$scratch" "$log"
     if [ $rc = 0 ]; then
       passed=$((passed + 1))
       echo "ok - $(basename "$file" .sh) $t"

@@ -19,7 +19,7 @@ test_help_lists_every_command() {
 }
 
 test_unbuilt_commands_say_not_implemented() {
-  for c in create start run kill delete exec ps pause resume update events; do
+  for c in exec ps pause resume update events; do
     capture r "$c" some-id
     assert_error "^runo: $c: not implemented\$"
   done
@@ -115,7 +115,8 @@ test_state_rejects_bad_ids() {
 
 test_state_derives_status_from_the_process() {
   local pid start
-  pid=$(start_sleeper)
+  start_sleeper
+  pid=$sleeper
   start=$(proc_start_time "$pid")
   fake_container live "$pid" "$start"
   capture r state live
@@ -153,7 +154,8 @@ test_list_formats() {
   assert_eq "$out" "[]"
 
   local pid
-  pid=$(start_sleeper)
+  start_sleeper
+  pid=$sleeper
   fake_container b-live "$pid" "$(proc_start_time "$pid")"
   fake_container a-dead 999999999 1
   capture r list -q
@@ -178,6 +180,7 @@ test_json_log_for_engines() {
   assert_eq "$(json_get "$T/log.json" 'd["msg"]')" "state: container \`nope\` does not exist"
   assert_match "$(json_get "$T/log.json" 'd["time"]')" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$'
   # Text format, appended.
-  capture "$RUNO" --root="$ROOT" --log="$T/log.json" create x
-  assert_match "$(tail -n1 "$T/log.json")" '^time="[^"]+" level=error msg="create: not implemented"$'
+  capture "$RUNO" --root="$ROOT" --log="$T/log.json" start x
+  assert_lines "$(cat "$T/log.json")" 2
+  assert_match "$(tail -n1 "$T/log.json")" '^time="[^"]+" level=error msg="start: container `x` does not exist"$'
 }

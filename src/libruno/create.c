@@ -1,0 +1,826 @@
+/* runo: building a container.
+ *
+ * Three processes take part:
+ *   runtime  the runo process that was called (create or run);
+ *   init     the container's process: made with clone() directly in all the
+ *            new namespaces, so it is the runtime's own child (engines are
+ *            subreapers and expect the container in their process tree);
+ *   joiner   only when namespaces are joined by path or a time namespace is
+ *            made: a short-lived child that setns()es, unshares the time
+ *            namespace and writes its offsets, then clones init with
+ *            CLONE_PARENT (so init is still the runtime's child) and exits.
+ *
+ * The runtime and init talk over the sync socket (sync.h), in this order:
+ *   [joiner -> runtime  INIT_PID]
+ *   runtime -> init     HOST_SETUP_DONE  (uid/gid maps, net devices)
+ *   init -> runtime     MOUNTS_DONE      (namespaces, mounts; before pivot)
+ *   runtime             prestart + createRuntime hooks
+ *   runtime -> init     HOOKS_DONE       (state JSON for the container hooks)
+ *   init                createContainer hooks, pivot_root, process setup
+ *   [init -> runtime    PTY_MASTER]
+ *   init -> runtime     READY
+ * Any failure in init is sent as an ERROR message instead and becomes the
+ * runtime's error; the runtime then kills init and removes the state.
+ *
+ * Init then waits on exec.fifo in the state directory; `start` writes one
+ * byte into it and removes it, init runs the startContainer hooks and
+ * execs.  While the fifo exists the container is "created".
+ */
+#include <config.h>
+
+#include "create.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "devices.h"
+#include "hooks.h"
+#include "log.h"
+#include "namespaces.h"
+#include "netlink.h"
+#include "ocispec.h"
+#include "process.h"
+#include "rootfs.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "userns.h"
+#include "utils.h"
+
+/* config.json bigger than this is not a config. */
+#define CONFIG_MAX (64 * 1024 * 1024)
+/* Copy of config.json kept when start or delete will need it (hooks). */
+#define STATE_CONFIG_FILE "config.json"
+
+struct create
+{
+  runo_context *ctx;
+  const runo_create_options *opts;
+  oci_config *config;
+  char *config_data; /* the raw config.json */
+  size_t config_len;
+  char *bundle; /* absolute */
+  char *rootfs; /* absolute */
+  int root_fd;
+  int dir_fd;
+  bool claimed;
+  runo_namespaces ns;
+  int sync_fd[2];
+  int fifo_fd; /* read end of exec.fifo, for init */
+  pid_t pid;   /* init */
+  char *created;
+  runo_cgroup *cgroup;
+  bool cgroup_created;
+};
+
+static void
+create_release (struct create *c)
+{
+  if (c->pid > 0)
+    {
+      kill (c->pid, SIGKILL);
+      while (waitpid (c->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  if (c->cgroup_created)
+    {
+      runo_error *ignored = NULL;
+      runo_cgroup_destroy (c->cgroup, &ignored);
+      runo_error_release (&ignored);
+    }
+  runo_cgroup_free (c->cgroup);
+  if (c->claimed)
+    {
+      runo_error *ignored = NULL;
+      runo_state_remove (c->root_fd, c->opts->id, &ignored);
+      runo_error_release (&ignored);
+    }
+  runo_namespaces_close (&c->ns);
+  if (c->sync_fd[0] >= 0)
+    close (c->sync_fd[0]);
+  if (c->sync_fd[1] >= 0)
+    close (c->sync_fd[1]);
+  if (c->fifo_fd >= 0)
+    close (c->fifo_fd);
+  if (c->dir_fd >= 0)
+    close (c->dir_fd);
+  if (c->root_fd >= 0)
+    close (c->root_fd);
+  oci_config_free (c->config);
+  free (c->config_data);
+  free (c->bundle);
+  free (c->rootfs);
+  free (c->created);
+}
+
+/* ---- loading and checking the bundle ---- */
+
+static int
+load_config (struct create *c, runo_error **err)
+{
+  const char *bundle = c->opts->bundle ? c->opts->bundle : ".";
+  cleanup_close int bundle_fd = -1;
+  char *parse_err = NULL;
+  char resolved[PATH_MAX];
+
+  if (realpath (bundle, resolved) == NULL)
+    return runo_error_errno (err, "bundle `%s`", bundle);
+  c->bundle = runo_xstrdup (resolved);
+  bundle_fd = open (c->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (bundle_fd < 0)
+    return runo_error_errno (err, "bundle `%s`", bundle);
+  if (runo_read_file_at (bundle_fd, "config.json", CONFIG_MAX,
+                         &c->config_data, &c->config_len, err)
+      < 0)
+    return runo_error_wrap (err, "bundle `%s`", bundle);
+  c->config = oci_config_parse_data (c->config_data, c->config_len,
+                                     "config.json", &parse_err);
+  if (c->config == NULL)
+    {
+      runo_error_make (err, 0, "%s", parse_err ? parse_err : "parse error");
+      free (parse_err);
+      return -1;
+    }
+  if (c->config->root == NULL)
+    return runo_error_make (err, 0, "config.json: root: missing");
+  if (c->config->root->path[0] == '/')
+    c->rootfs = runo_xstrdup (c->config->root->path);
+  else
+    c->rootfs = runo_xasprintf ("%s/%s", c->bundle, c->config->root->path);
+  if (realpath (c->rootfs, resolved) == NULL)
+    return runo_error_errno (err, "root.path `%s`", c->config->root->path);
+  free (c->rootfs);
+  c->rootfs = runo_xstrdup (resolved);
+  return 0;
+}
+
+/* What runo cannot do yet must fail here, before anything is built, rather
+   than be skipped. */
+static int
+reject_unsupported (const oci_config *config, runo_error **err)
+{
+  const oci_config_linux *l = config->linux_;
+
+  if (l->seccomp)
+    return runo_error_make (err, ENOSYS,
+                            "linux.seccomp: not implemented yet");
+  if (l->intel_rdt)
+    return runo_error_make (err, ENOSYS, "linux.intelRdt: not supported");
+  if (l->memory_policy)
+    return runo_error_make (err, ENOSYS,
+                            "linux.memoryPolicy: not implemented yet");
+  if (l->mount_label && l->mount_label[0])
+    return runo_error_make (err, 0,
+                            "linux.mountLabel: SELinux is not enabled on "
+                            "this host");
+  return 0;
+}
+
+static int
+validate (struct create *c, runo_error **err)
+{
+  const oci_config *config = c->config;
+  const runo_namespaces *ns = &c->ns;
+
+  if (config->process == NULL)
+    return runo_error_make (err, 0, "config.json: process: missing");
+  if (config->linux_ == NULL)
+    return runo_error_make (err, 0, "config.json: linux: missing");
+  if (reject_unsupported (config, err) < 0)
+    return -1;
+  /* Without its own mount namespace the container's mounts would be made
+     on the host. */
+  if (!(ns->new_flags & CLONE_NEWNS))
+    return runo_error_make (err, 0,
+                            "linux.namespaces: a new mount namespace is "
+                            "required");
+  if (config->hostname && config->hostname[0] && !ns->present[RUNO_NS_UTS])
+    return runo_error_make (err, 0,
+                            "hostname: needs a uts namespace");
+  if (config->domainname && config->domainname[0]
+      && !ns->present[RUNO_NS_UTS])
+    return runo_error_make (err, 0, "domainname: needs a uts namespace");
+  if ((config->linux_->uid_mappings_len || config->linux_->gid_mappings_len)
+      && !(ns->new_flags & CLONE_NEWUSER))
+    return runo_error_make (err, 0,
+                            "linux.uidMappings: needs a new user namespace");
+  if (config->linux_->time_offsets && !(ns->new_flags & CLONE_NEWTIME))
+    return runo_error_make (err, 0,
+                            "linux.timeOffsets: needs a new time namespace");
+  if (config->linux_->net_devices && config->linux_->net_devices->len
+      && !(ns->new_flags & CLONE_NEWNET))
+    return runo_error_make (err, 0,
+                            "linux.netDevices: needs a new network "
+                            "namespace");
+  if (config->process->terminal && c->opts->console_socket == NULL)
+    return runo_error_make (err, 0,
+                            "process.terminal: needs --console-socket");
+  if (c->opts->preserve_fds < 0)
+    return runo_error_make (err, 0, "--preserve-fds: must not be negative");
+  if (runo_process_validate (config->process, err) < 0
+      || runo_process_validate_personality (config->linux_->personality, err)
+             < 0)
+    return -1;
+  return runo_rootfs_validate (config, err);
+}
+
+/* ---- the container's init ---- */
+
+static void
+init_become_root (void)
+{
+  /* In a new user namespace the process keeps full capabilities whatever
+     its ids, but files it creates are owned by its uid: be root in the
+     namespace when root is mapped.  Failure means it is not; the process
+     user is set later anyway. */
+  if (setresgid (0, 0, 0) == 0)
+    (void) !setresuid (0, 0, 0);
+}
+
+static int
+init_sysctl (const oci_map_string *sysctl, runo_error **err)
+{
+  size_t i;
+
+  for (i = 0; sysctl && i < sysctl->len; i++)
+    {
+      cleanup_free char *path = runo_xasprintf ("/proc/sys/%s",
+                                                sysctl->keys[i]);
+      cleanup_close int fd = -1;
+      char *p;
+
+      for (p = path + strlen ("/proc/sys/"); *p; p++)
+        if (*p == '.')
+          *p = '/';
+      if (strstr (path, "/../") || strstr (path, "/./"))
+        return runo_error_make (err, 0, "linux.sysctl: invalid key `%s`",
+                                sysctl->keys[i]);
+      fd = open (path, O_WRONLY | O_CLOEXEC);
+      if (fd < 0
+          || runo_write_all (fd, sysctl->values[i], strlen (sysctl->values[i]))
+                 < 0)
+        return runo_error_errno (err, "linux.sysctl: `%s`", sysctl->keys[i]);
+    }
+  return 0;
+}
+
+static int
+init_uts (const oci_config *config, runo_error **err)
+{
+  if (config->hostname && config->hostname[0]
+      && sethostname (config->hostname, strlen (config->hostname)) < 0)
+    return runo_error_errno (err, "sethostname");
+  if (config->domainname && config->domainname[0]
+      && setdomainname (config->domainname, strlen (config->domainname)) < 0)
+    return runo_error_errno (err, "setdomainname");
+  return 0;
+}
+
+static void
+init_session_keyring (const char *id)
+{
+  /* A fresh session keyring keeps the host's keys out of the container.
+     Kernels without keyrings, or refusing it inside a user namespace, are
+     not an error (as with runc). */
+  (void) syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, id);
+}
+
+/* Keep the fds the caller asked to pass (3 .. 3+N-1) across exec, and
+   none of runo's. */
+static void
+init_prepare_fds (const struct create *c)
+{
+  int fd;
+
+  for (fd = 3; fd < 3 + c->opts->preserve_fds; fd++)
+    if (fd != c->sync_fd[1] && fd != c->fifo_fd)
+      fcntl (fd, F_SETFD, 0);
+  syscall (SYS_close_range, 3 + c->opts->preserve_fds, ~0U,
+           4 /* CLOSE_RANGE_CLOEXEC */);
+}
+
+static int
+init_setup (struct create *c, char **state_json, char **exe,
+            runo_error **err)
+{
+  const oci_config *config = c->config;
+  int sync = c->sync_fd[1];
+  cleanup_free char *warnings = NULL;
+  runo_rootfs *rootfs = NULL;
+  runo_sync_msg msg;
+
+  if (runo_sync_expect (sync, RUNO_SYNC_HOST_SETUP_DONE, &msg, err) < 0)
+    return -1;
+  runo_sync_msg_release (&msg);
+
+  /* Relative bind mount sources are relative to the bundle.  Entered while
+     init still has the host's ids, which own the bundle. */
+  if (chdir (c->bundle) < 0)
+    return runo_error_errno (err, "chdir `%s`", c->bundle);
+  if (c->ns.new_flags & CLONE_NEWUSER)
+    init_become_root ();
+  /* Made only now that init is in its cgroup, so that the namespace is
+     rooted there. */
+  if ((c->ns.new_flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return runo_error_errno (err, "unshare cgroup namespace");
+  if ((c->ns.new_flags & CLONE_NEWNET) && runo_netlink_loopback_up (err) < 0)
+    return runo_error_wrap (err, "bring up lo");
+  if (init_uts (config, err) < 0 || init_sysctl (config->linux_->sysctl, err) < 0)
+    return -1;
+  if (!c->opts->no_new_keyring)
+    init_session_keyring (c->opts->id);
+  if (runo_process_setup_privileged (config, err) < 0)
+    return -1;
+  if (runo_rootfs_prepare (config, c->rootfs, &rootfs, err) < 0)
+    return -1;
+
+  if (runo_sync_send_type (sync, RUNO_SYNC_MOUNTS_DONE, err) < 0
+      || runo_sync_expect (sync, RUNO_SYNC_HOOKS_DONE, &msg, err) < 0)
+    {
+      runo_rootfs_free (rootfs);
+      return -1;
+    }
+  *state_json = steal_pointer (&msg.payload);
+  runo_sync_msg_release (&msg);
+
+  if (config->hooks && *state_json
+      && runo_hooks_run (config->hooks->create_container,
+                         config->hooks->create_container_len,
+                         "createContainer", *state_json, err)
+             < 0)
+    {
+      runo_rootfs_free (rootfs);
+      return -1;
+    }
+  if (runo_rootfs_finish (rootfs, config, c->opts->no_pivot, err) < 0)
+    return -1;
+
+  if (config->process->terminal)
+    {
+      cleanup_close int master = runo_terminal_setup (config->process, err);
+
+      if (master < 0 || runo_terminal_bind_console (master, err) < 0)
+        return runo_error_wrap (err, "terminal");
+      if (runo_sync_send (sync, RUNO_SYNC_PTY_MASTER, 0, NULL, 0, &master, 1,
+                          err)
+          < 0)
+        return -1;
+    }
+  init_prepare_fds (c);
+  if (runo_process_finalize (config->process, &warnings, err) < 0)
+    return -1;
+  /* After finalize: `./x` is relative to the process's cwd and access is
+     checked as the process's user. */
+  if (runo_process_find_executable (config->process, exe, err) < 0)
+    return -1;
+
+  /* From here the runtime may exit: do not die with it. */
+  prctl (PR_SET_PDEATHSIG, 0);
+  return runo_sync_send (sync, RUNO_SYNC_READY, 0, warnings,
+                         warnings ? strlen (warnings) : 0, NULL, 0, err);
+}
+
+/* Block until `start` writes into the fifo.  poll() rather than read():
+   a read on a fifo with no writer yet returns end-of-file at once. */
+static int
+init_wait_start (int fifo_fd)
+{
+  struct pollfd pfd = { fifo_fd, POLLIN, 0 };
+  char byte;
+
+  for (;;)
+    {
+      int r = poll (&pfd, 1, -1);
+      if (r > 0)
+        break;
+      if (r < 0 && errno != EINTR)
+        return -1;
+    }
+  if (read (fifo_fd, &byte, 1) != 1)
+    return -1;
+  close (fifo_fd);
+  return 0;
+}
+
+/* libocispec arrays carry a length; execve wants a NULL at the end. */
+static char **
+null_terminated (char **list, size_t n)
+{
+  char **out = runo_xmalloc0 ((n + 1) * sizeof (char *));
+
+  if (n)
+    memcpy (out, list, n * sizeof (char *));
+  return out;
+}
+
+static void __attribute__ ((noreturn))
+container_init (struct create *c)
+{
+  runo_error *err = NULL;
+  cleanup_free char *state_json = NULL;
+  cleanup_free char *exe = NULL;
+  const oci_config_process *process = c->config->process;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  close (c->sync_fd[0]);
+  c->sync_fd[0] = -1;
+  if (init_setup (c, &state_json, &exe, &err) < 0)
+    {
+      runo_sync_report_error (c->sync_fd[1], &err);
+      _exit (EXIT_FAILURE);
+    }
+  close (c->sync_fd[1]);
+  if (init_wait_start (c->fifo_fd) < 0)
+    _exit (EXIT_FAILURE);
+  if (c->config->hooks && c->config->hooks->start_container_len
+      && runo_hooks_run (c->config->hooks->start_container,
+                         c->config->hooks->start_container_len,
+                         "startContainer", state_json, &err)
+             < 0)
+    _exit (EXIT_FAILURE);
+  {
+    /* `run` blocks signals to forward them; the process starts clean. */
+    sigset_t none;
+    sigemptyset (&none);
+    sigprocmask (SIG_SETMASK, &none, NULL);
+  }
+  execve (exe, null_terminated (process->args, process->args_len),
+          null_terminated (process->env, process->env_len));
+  _exit (127);
+}
+
+/* ---- spawning init ---- */
+
+static pid_t
+clone_process (int flags)
+{
+  /* No CLONE_VM and no new stack: the child continues like after fork(),
+     but created directly in its namespaces. */
+  return (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL,
+                          NULL, NULL, NULL);
+}
+
+static bool
+needs_joiner (const struct create *c)
+{
+  int i;
+
+  if (c->ns.new_flags & CLONE_NEWTIME)
+    return true;
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    if (c->ns.join_fds[i] >= 0)
+      return true;
+  return false;
+}
+
+static void __attribute__ ((noreturn))
+joiner (struct create *c)
+{
+  runo_error *err = NULL;
+  int sync = c->sync_fd[1];
+  pid_t pid;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (runo_namespaces_join (&c->ns, &err) < 0)
+    goto fail;
+  if (c->ns.new_flags & CLONE_NEWTIME)
+    {
+      if (unshare (CLONE_NEWTIME) < 0)
+        {
+          runo_error_errno (&err, "unshare time namespace");
+          goto fail;
+        }
+      if (c->config->linux_->time_offsets
+          && runo_timens_write_offsets (c->config->linux_->time_offsets, &err)
+                 < 0)
+        goto fail;
+    }
+  pid = clone_process ((c->ns.new_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP))
+                       | CLONE_PARENT);
+  if (pid < 0)
+    {
+      runo_error_errno (&err, "clone");
+      goto fail;
+    }
+  if (pid == 0)
+    container_init (c);
+  if (runo_sync_send (sync, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL, 0,
+                      &err)
+      < 0)
+    {
+      kill (pid, SIGKILL);
+      goto fail;
+    }
+  _exit (EXIT_SUCCESS);
+fail:
+  runo_sync_report_error (sync, &err);
+  _exit (EXIT_FAILURE);
+}
+
+static int
+spawn_init (struct create *c, runo_error **err)
+{
+  runo_sync_msg msg;
+  pid_t joiner_pid;
+  int status;
+
+  if (!needs_joiner (c))
+    {
+      c->pid = clone_process (c->ns.new_flags & ~CLONE_NEWCGROUP);
+      if (c->pid < 0)
+        return runo_error_errno (err, "clone");
+      if (c->pid == 0)
+        container_init (c);
+      return 0;
+    }
+  joiner_pid = fork ();
+  if (joiner_pid < 0)
+    return runo_error_errno (err, "fork");
+  if (joiner_pid == 0)
+    joiner (c);
+  if (runo_sync_expect (c->sync_fd[0], RUNO_SYNC_INIT_PID, &msg, err) == 0)
+    {
+      if (msg.len == sizeof (pid_t))
+        memcpy (&c->pid, msg.payload, sizeof (pid_t));
+      runo_sync_msg_release (&msg);
+    }
+  while (waitpid (joiner_pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (*err)
+    return -1;
+  if (c->pid <= 0)
+    return runo_error_make (err, EPROTO, "sync: bad init pid");
+  return 0;
+}
+
+/* ---- the runtime's side ---- */
+
+static runo_state *
+make_state (const struct create *c, unsigned long long start_time)
+{
+  runo_state *st = runo_xmalloc0 (sizeof (*st));
+  const oci_map_string *ann = c->config->annotations;
+
+  st->id = runo_xstrdup (c->opts->id);
+  st->pid = c->pid;
+  st->pid_start_time = start_time;
+  st->bundle = runo_xstrdup (c->bundle);
+  st->rootfs = runo_xstrdup (c->rootfs);
+  st->created = runo_xstrdup (c->created);
+  st->owner = geteuid ();
+  st->cgroup_path = c->cgroup ? runo_cgroup_path (c->cgroup) : NULL;
+  if (ann && ann->len)
+    {
+      size_t i;
+
+      st->annotation_keys = runo_xmalloc0 (ann->len * sizeof (char *));
+      st->annotation_values = runo_xmalloc0 (ann->len * sizeof (char *));
+      for (i = 0; i < ann->len; i++)
+        {
+          st->annotation_keys[i] = runo_xstrdup (ann->keys[i]);
+          st->annotation_values[i] = runo_xstrdup (ann->values[i]);
+        }
+      st->annotations_len = ann->len;
+    }
+  return st;
+}
+
+static int
+run_runtime_hooks (struct create *c, char **state_json, runo_error **err)
+{
+  cleanup_state runo_state *st = make_state (c, 0);
+  const oci_config_hooks *hooks = c->config->hooks;
+
+  *state_json = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING,
+                                    false);
+  if (hooks == NULL)
+    return 0;
+  if (runo_hooks_run (hooks->prestart, hooks->prestart_len, "prestart",
+                      *state_json, err)
+      < 0)
+    return -1;
+  return runo_hooks_run (hooks->create_runtime, hooks->create_runtime_len,
+                         "createRuntime", *state_json, err);
+}
+
+static int
+host_setup (struct create *c, runo_error **err)
+{
+  const oci_config_linux *l = c->config->linux_;
+
+  if (runo_cgroup_enter (c->cgroup, c->pid, err) < 0)
+    return -1;
+  if ((c->ns.new_flags & CLONE_NEWUSER)
+      && runo_userns_write_maps (c->pid, l, geteuid () != 0, err) < 0)
+    return -1;
+  if (l->net_devices && l->net_devices->len
+      && runo_netlink_move_devices (l->net_devices, c->pid, err) < 0)
+    return -1;
+  return runo_sync_send_type (c->sync_fd[0], RUNO_SYNC_HOST_SETUP_DONE, err);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, runo_error **err)
+{
+  char buf[32];
+  cleanup_free char *copy = runo_xstrdup (path);
+  cleanup_close int dir_fd = -1;
+  char *slash = strrchr (copy, '/');
+  const char *name = copy;
+  int len = snprintf (buf, sizeof (buf), "%d", pid);
+
+  if (slash)
+    {
+      *slash = '\0';
+      name = slash + 1;
+      dir_fd = open (slash == copy ? "/" : copy,
+                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+  else
+    dir_fd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    return runo_error_errno (err, "pid file `%s`", path);
+  if (runo_write_file_atomic_at (dir_fd, name, buf, (size_t) len, 0644, err)
+      < 0)
+    return runo_error_wrap (err, "pid file");
+  return 0;
+}
+
+static bool
+config_needed_later (const oci_config *config)
+{
+  const oci_config_hooks *h = config->hooks;
+
+  return h && (h->poststart_len || h->poststop_len);
+}
+
+static int
+finish_create (struct create *c, runo_error **err)
+{
+  cleanup_state runo_state *st = NULL;
+  unsigned long long start_time;
+  bool zombie;
+
+  if (runo_proc_start_time (c->pid, &start_time, &zombie, err) < 0)
+    return runo_error_wrap (err, "container process");
+  if (zombie)
+    return runo_error_make (err, 0, "container process exited");
+  if (config_needed_later (c->config)
+      && runo_write_file_atomic_at (c->dir_fd, STATE_CONFIG_FILE,
+                                    c->config_data, c->config_len, 0600, err)
+             < 0)
+    return -1;
+  st = make_state (c, start_time);
+  if (runo_state_write (c->dir_fd, st, err) < 0)
+    return -1;
+  if (c->opts->pid_file && write_pid_file (c->opts->pid_file, c->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+drive_init (struct create *c, runo_error **err)
+{
+  cleanup_free char *state_json = NULL;
+  runo_sync_msg msg;
+  int sync = c->sync_fd[0];
+
+  if (host_setup (c, err) < 0
+      || runo_sync_expect (sync, RUNO_SYNC_MOUNTS_DONE, &msg, err) < 0)
+    return -1;
+  runo_sync_msg_release (&msg);
+  if (run_runtime_hooks (c, &state_json, err) < 0)
+    return -1;
+  if (runo_sync_send (sync, RUNO_SYNC_HOOKS_DONE, 0, state_json,
+                      strlen (state_json), NULL, 0, err)
+      < 0)
+    return -1;
+  if (c->config->process->terminal)
+    {
+      int ret;
+
+      if (runo_sync_expect (sync, RUNO_SYNC_PTY_MASTER, &msg, err) < 0)
+        return -1;
+      ret = runo_terminal_send_master (c->opts->console_socket, msg.fds[0],
+                                       err);
+      runo_sync_msg_release (&msg);
+      if (ret < 0)
+        return -1;
+    }
+  if (runo_sync_expect (sync, RUNO_SYNC_READY, &msg, err) < 0)
+    return -1;
+  if (msg.payload)
+    runo_warning (c->ctx, "%s", msg.payload);
+  runo_sync_msg_release (&msg);
+  return finish_create (c, err);
+}
+
+static int
+make_exec_fifo (struct create *c, runo_error **err)
+{
+  if (mkfifoat (c->dir_fd, RUNO_EXEC_FIFO, 0600) < 0)
+    return runo_error_errno (err, "mkfifo `%s`", RUNO_EXEC_FIFO);
+  /* Non-blocking so that open returns at once with no writer. */
+  c->fifo_fd = openat (c->dir_fd, RUNO_EXEC_FIFO,
+                       O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (c->fifo_fd < 0)
+    return runo_error_errno (err, "open `%s`", RUNO_EXEC_FIFO);
+  return 0;
+}
+
+/* Made and limited before init exists, so that the limits hold from its
+   first instruction; init joins it before it runs anything of the
+   container. */
+static int
+setup_cgroup (struct create *c, runo_error **err)
+{
+  const oci_config_linux *l = c->config->linux_;
+
+  if (runo_cgroup_new ("/", "/proc/self/mountinfo", "/proc/self/cgroup",
+                       l->cgroups_path, c->opts->id, c->ctx->systemd_cgroup,
+                       &c->cgroup, err)
+      < 0)
+    return runo_error_wrap (err, "cgroup");
+  if (runo_cgroup_create (c->cgroup, err) < 0)
+    return runo_error_wrap (err, "cgroup");
+  c->cgroup_created = true;
+  if (l->resources && l->resources->devices_len)
+    runo_devices_allow_defaults (l->resources);
+  return runo_cgroup_apply (c->cgroup, l->resources, err);
+}
+
+static int
+do_create (struct create *c, runo_error **err)
+{
+  if (load_config (c, err) < 0)
+    return -1;
+  if (runo_namespaces_open (c->config->linux_, &c->ns, err) < 0)
+    return -1;
+  if (validate (c, err) < 0)
+    return -1;
+
+  c->root_fd = runo_state_root_open (c->ctx, true, err);
+  if (c->root_fd < 0)
+    return -1;
+  c->dir_fd = runo_state_claim (c->root_fd, c->opts->id, err);
+  if (c->dir_fd < 0)
+    return -1;
+  c->claimed = true;
+  c->created = runo_rfc3339_now ();
+  if (setup_cgroup (c, err) < 0)
+    return -1;
+  if (make_exec_fifo (c, err) < 0)
+    return -1;
+  if (runo_sync_pair (c->sync_fd, err) < 0)
+    return -1;
+  if (spawn_init (c, err) < 0)
+    return -1;
+  close (c->sync_fd[1]);
+  c->sync_fd[1] = -1;
+  runo_namespaces_close (&c->ns);
+  return drive_init (c, err);
+}
+
+int
+runo_container_create (runo_context *ctx, const runo_create_options *opts,
+                       pid_t *pid, runo_error **err)
+{
+  struct create c = {
+    .ctx = ctx,
+    .opts = opts,
+    .root_fd = -1,
+    .dir_fd = -1,
+    .sync_fd = { -1, -1 },
+    .fifo_fd = -1,
+  };
+  int i;
+
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    c.ns.join_fds[i] = -1;
+  if (runo_id_validate (opts->id, err) < 0)
+    return -1;
+  if (do_create (&c, err) < 0)
+    {
+      create_release (&c);
+      return -1;
+    }
+  *pid = c.pid;
+  /* Success: init lives on and the state stays. */
+  c.pid = -1;
+  c.claimed = false;
+  c.cgroup_created = false;
+  create_release (&c);
+  return 0;
+}

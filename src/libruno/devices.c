@@ -1,0 +1,361 @@
+/* runo: device nodes and /dev links inside the rootfs.  Everything is
+   created relative to directory fds opened with runo_resolve_in_root, and
+   the final names are created with *at() calls that never follow a
+   symlink, so the rootfs cannot redirect a mknod to the host. */
+#include <config.h>
+
+#include "devices.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "utils.h"
+
+struct device_spec
+{
+  const char *path;      /* container path, for messages */
+  const char *host_path; /* bound from the host when mknod is refused */
+  mode_t mode;           /* S_IF* | permissions */
+  dev_t rdev;
+  bool chown;
+  uid_t uid;
+  gid_t gid;
+  bool replace; /* a mismatching non-directory is replaced, not an error */
+};
+
+static const struct
+{
+  const char *name;
+  unsigned int major, minor;
+} default_devices[] = {
+  { "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+  { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const struct
+{
+  const char *name;
+  const char *target;
+} default_links[] = {
+  { "fd", "/proc/self/fd" },     { "stdin", "/proc/self/fd/0" },
+  { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+  { "core", "/proc/kcore" },
+};
+
+static int
+open_beneath (int dirfd, const char *name)
+{
+  struct open_how how = {
+    .flags = O_PATH | O_CLOEXEC,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  return (int) syscall (SYS_openat2, dirfd, name, &how, sizeof (how));
+}
+
+static int
+bind_host_device (int dirfd, const char *name, const struct device_spec *d,
+                  runo_error **err)
+{
+  cleanup_close int fd = -1;
+  int f;
+
+  f = openat (dirfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+  if (f < 0)
+    return runo_error_errno (err, "create `%s`", d->path);
+  close (f);
+  fd = open_beneath (dirfd, name);
+  if (fd < 0)
+    return runo_error_errno (err, "open `%s`", d->path);
+  if (runo_bind_onto_fd (AT_FDCWD, d->host_path, fd, false, err) < 0)
+    return runo_error_wrap (err, "device `%s`", d->path);
+  return 0;
+}
+
+/* USE_BIND is remembered across calls: once mknod got EPERM it will for
+   every device, no need to try again. */
+static int
+create_device (int dirfd, const char *name, const struct device_spec *d,
+               bool *use_bind, runo_error **err)
+{
+  bool is_fifo = S_ISFIFO (d->mode);
+
+  if (*use_bind && !is_fifo)
+    return bind_host_device (dirfd, name, d, err);
+
+  if (mknodat (dirfd, name, d->mode, d->rdev) < 0)
+    {
+      struct stat st;
+
+      if (errno == EPERM && !is_fifo)
+        {
+          *use_bind = true;
+          return bind_host_device (dirfd, name, d, err);
+        }
+      if (errno != EEXIST)
+        return runo_error_errno (err, "mknod `%s`", d->path);
+      if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return runo_error_errno (err, "stat `%s`", d->path);
+      if ((st.st_mode & S_IFMT) == (d->mode & S_IFMT)
+          && (is_fifo || st.st_rdev == d->rdev))
+        return 0;
+      if (!d->replace || S_ISDIR (st.st_mode))
+        return runo_error_make (err, 0,
+                                "`%s` exists and is not the requested device",
+                                d->path);
+      if (unlinkat (dirfd, name, 0) < 0)
+        return runo_error_errno (err, "remove `%s`", d->path);
+      if (mknodat (dirfd, name, d->mode, d->rdev) < 0)
+        {
+          if (errno == EPERM && !is_fifo)
+            {
+              *use_bind = true;
+              return bind_host_device (dirfd, name, d, err);
+            }
+          return runo_error_errno (err, "mknod `%s`", d->path);
+        }
+    }
+  if (d->chown
+      && fchownat (dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return runo_error_errno (err, "chown `%s`", d->path);
+  return 0;
+}
+
+static int
+create_link (int devfd, const char *name, const char *target, bool replace,
+             runo_error **err)
+{
+  if (symlinkat (target, devfd, name) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return runo_error_errno (err, "symlink `/dev/%s`", name);
+  if (!replace)
+    return 0;
+  /* An image may ship /dev/ptmx as a device of the host's devpts. */
+  if (unlinkat (devfd, name, 0) < 0 || symlinkat (target, devfd, name) < 0)
+    return runo_error_errno (err, "symlink `/dev/%s`", name);
+  return 0;
+}
+
+static mode_t
+device_type_mode (const char *type)
+{
+  switch (type[0])
+    {
+    case 'c':
+    case 'u':
+      return S_IFCHR;
+    case 'b':
+      return S_IFBLK;
+    case 'p':
+      return S_IFIFO;
+    default:
+      return 0;
+    }
+}
+
+static int
+setup_config_device (int rootfd, const oci_linux_device *dev, bool *use_bind,
+                     runo_error **err)
+{
+  cleanup_free char *clean = runo_clean_container_path (dev->path);
+  cleanup_free char *host_path = NULL;
+  cleanup_close int dirfd = -1;
+  char *slash = strrchr (clean, '/');
+  const char *name = clean;
+  struct device_spec d = {
+    .path = dev->path,
+    .mode = device_type_mode (dev->type)
+            | (dev->file_mode_present ? (dev->file_mode & 07777) : 0666),
+    .rdev = makedev ((unsigned int) dev->major, (unsigned int) dev->minor),
+    .chown = dev->uid_present || dev->gid_present,
+    .uid = dev->uid_present ? dev->uid : 0,
+    .gid = dev->gid_present ? dev->gid : 0,
+  };
+
+  host_path = runo_xasprintf ("/%s", clean);
+  d.host_path = host_path;
+  if (slash)
+    {
+      *slash = '\0';
+      name = slash + 1;
+    }
+  dirfd = runo_resolve_in_root (rootfd, slash ? clean : "/",
+                                RUNO_RESOLVE_CREATE_DIR, false, err);
+  if (dirfd < 0)
+    return -1;
+  return create_device (dirfd, name, &d, use_bind, err);
+}
+
+int
+runo_devices_setup (int rootfd, const oci_config *config, bool defaults,
+                    runo_error **err)
+{
+  const oci_config_linux *lx = config->linux_;
+  cleanup_close int devfd = -1;
+  bool use_bind = false;
+  mode_t old_umask;
+  size_t i;
+  int ret = 0;
+
+  if (!defaults && (lx == NULL || lx->devices_len == 0))
+    return 0;
+  /* The modes asked for are exact: no umask (init is single-threaded). */
+  old_umask = umask (0);
+  if (defaults)
+    {
+      devfd = runo_resolve_in_root (rootfd, "/dev", RUNO_RESOLVE_CREATE_DIR,
+                                    false, err);
+      if (devfd < 0)
+        {
+          ret = -1;
+          goto out;
+        }
+      for (i = 0; i < sizeof (default_devices) / sizeof (default_devices[0]);
+           i++)
+        {
+          char path[32], host_path[32];
+          struct device_spec d = {
+            .path = path,
+            .host_path = host_path,
+            .mode = S_IFCHR | 0666,
+            .rdev = makedev (default_devices[i].major,
+                             default_devices[i].minor),
+            .replace = true,
+          };
+
+          snprintf (path, sizeof (path), "/dev/%s", default_devices[i].name);
+          memcpy (host_path, path, sizeof (path));
+          ret = create_device (devfd, default_devices[i].name, &d, &use_bind,
+                               err);
+          if (ret < 0)
+            goto out;
+        }
+      for (i = 0; i < sizeof (default_links) / sizeof (default_links[0]); i++)
+        {
+          ret = create_link (devfd, default_links[i].name,
+                             default_links[i].target, false, err);
+          if (ret < 0)
+            goto out;
+        }
+      ret = create_link (devfd, "ptmx", "pts/ptmx", true, err);
+      if (ret < 0)
+        goto out;
+    }
+  for (i = 0; lx && i < lx->devices_len; i++)
+    {
+      ret = setup_config_device (rootfd, lx->devices[i], &use_bind, err);
+      if (ret < 0)
+        {
+          runo_error_wrap (err, "linux.devices[%zu]", i);
+          goto out;
+        }
+    }
+out:
+  umask (old_umask);
+  return ret;
+}
+
+int
+runo_devices_validate (const oci_config *config, runo_error **err)
+{
+  const oci_config_linux *lx = config->linux_;
+  size_t i;
+
+  for (i = 0; lx && i < lx->devices_len; i++)
+    {
+      const oci_linux_device *d = lx->devices[i];
+      cleanup_free char *clean = NULL;
+
+      if (d->type == NULL || strlen (d->type) != 1
+          || device_type_mode (d->type) == 0)
+        return runo_error_make (err, 0,
+                                "linux.devices[%zu].type: invalid device "
+                                "type \"%s\" (want c, b, u or p)",
+                                i, d->type ? d->type : "");
+      if (d->path == NULL || d->path[0] != '/')
+        return runo_error_make (err, 0,
+                                "linux.devices[%zu].path: `%s` is not an "
+                                "absolute path",
+                                i, d->path ? d->path : "");
+      clean = runo_clean_container_path (d->path);
+      if (clean[0] == '\0')
+        return runo_error_make (err, 0,
+                                "linux.devices[%zu].path: `%s` is not a "
+                                "file path",
+                                i, d->path);
+      if (d->type[0] != 'p')
+        {
+          if (!d->major_present || !d->minor_present)
+            return runo_error_make (err, 0,
+                                    "linux.devices[%zu]: major and minor "
+                                    "are required for type \"%s\"",
+                                    i, d->type);
+          if (d->major < 0 || d->major > 0xfff || d->minor < 0
+              || d->minor > 0xfffff)
+            return runo_error_make (err, 0,
+                                    "linux.devices[%zu]: major/minor "
+                                    "%lld:%lld out of range",
+                                    i, (long long) d->major,
+                                    (long long) d->minor);
+        }
+    }
+  return 0;
+}
+
+/* The devices every container gets (runo_devices_setup makes their nodes)
+   must also be usable whatever the config's device cgroup rules deny, as
+   with runc and crun; plus mknod of any device, which only makes a node. */
+static const struct
+{
+  char type;
+  int64_t major, minor; /* -1: any */
+  const char *access;
+} default_allowed[] = {
+  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" },  { 'c', 1, 3, "rwm" },
+  { 'c', 1, 5, "rwm" }, { 'c', 1, 7, "rwm" },  { 'c', 1, 8, "rwm" },
+  { 'c', 1, 9, "rwm" }, { 'c', 5, 0, "rwm" },  { 'c', 5, 1, "rwm" },
+  { 'c', 5, 2, "rwm" }, { 'c', 136, -1, "rwm" },
+};
+
+void
+runo_devices_allow_defaults (oci_config_linux_resources *resources)
+{
+  size_t n = sizeof (default_allowed) / sizeof (default_allowed[0]);
+  size_t old = resources->devices_len, i;
+  oci_linux_device_cgroup **rules;
+
+  rules = realloc (resources->devices, (old + n) * sizeof (*rules));
+  if (rules == NULL)
+    abort ();
+  resources->devices = rules;
+  for (i = 0; i < n; i++)
+    {
+      oci_linux_device_cgroup *r = runo_xmalloc0 (sizeof (*r));
+      char type[2] = { default_allowed[i].type, '\0' };
+
+      r->allow = r->allow_present = true;
+      r->type = runo_xstrdup (type);
+      if (default_allowed[i].major >= 0)
+        {
+          r->major = default_allowed[i].major;
+          r->major_present = true;
+        }
+      if (default_allowed[i].minor >= 0)
+        {
+          r->minor = default_allowed[i].minor;
+          r->minor_present = true;
+        }
+      r->access = runo_xstrdup (default_allowed[i].access);
+      rules[old + i] = r;
+    }
+  resources->devices_len = old + n;
+  resources->devices_present = true;
+}

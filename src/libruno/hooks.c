@@ -1,0 +1,183 @@
+#include <config.h>
+
+#include "hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "utils.h"
+
+static int
+pidfd_open_compat (pid_t pid)
+{
+  return (int) syscall (SYS_pidfd_open, pid, 0);
+}
+
+/* Child side: never returns.  Only async-signal-safe calls after fork.
+   If execve fails its errno goes back through ERR_FD (close-on-exec, so
+   a successful exec just closes it). */
+static void __attribute__ ((noreturn))
+exec_hook (const oci_hook *hook, char **argv, char **envp, int stdin_fd,
+           int err_fd)
+{
+  sigset_t none;
+  int saved;
+
+  if (dup2 (stdin_fd, STDIN_FILENO) < 0)
+    _exit (127);
+  /* Hooks run with default signal handling whatever runo blocked. */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  execve (hook->path, argv, envp);
+  saved = errno;
+  (void) !write (err_fd, &saved, sizeof (saved));
+  _exit (127);
+}
+
+/* libocispec arrays carry a length; execve wants a NULL at the end.  Made
+   before fork: malloc is not async-signal-safe. */
+static char **
+null_terminated (char **list, size_t n, char *fallback)
+{
+  char **out = runo_xmalloc0 ((n + 2) * sizeof (char *));
+
+  if (n)
+    memcpy (out, list, n * sizeof (char *));
+  else if (fallback)
+    out[0] = fallback;
+  return out;
+}
+
+static long long
+now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for PID, killing it once TIMEOUT_S (0: none) seconds have passed. */
+static int
+wait_hook (pid_t pid, int pidfd, long long timeout_s, int *status,
+           bool *timed_out, runo_error **err)
+{
+  long long deadline = timeout_s > 0 ? now_ms () + timeout_s * 1000 : 0;
+
+  *timed_out = false;
+  for (;;)
+    {
+      struct pollfd pfd = { pidfd, POLLIN, 0 };
+      int wait_ms = -1, r;
+
+      if (deadline)
+        {
+          long long left = deadline - now_ms ();
+          wait_ms = left > 0 ? (int) (left > 1000000 ? 1000000 : left) : 0;
+        }
+      r = poll (&pfd, 1, wait_ms);
+      if (r < 0 && errno != EINTR)
+        return runo_error_errno (err, "wait for hook");
+      if (r == 0)
+        {
+          *timed_out = true;
+          kill (pid, SIGKILL);
+          deadline = 0;
+        }
+      if (r > 0)
+        break;
+    }
+  while (waitpid (pid, status, 0) < 0)
+    if (errno != EINTR)
+      return runo_error_errno (err, "wait for hook");
+  return 0;
+}
+
+static int
+run_one (const oci_hook *hook, const char *state_json, runo_error **err)
+{
+  cleanup_free char **argv
+      = null_terminated (hook->args, hook->args_len, hook->path);
+  cleanup_free char **envp = null_terminated (hook->env, hook->env_len, NULL);
+  cleanup_close int pidfd = -1;
+  int pipefd[2], errpipe[2];
+  int exec_errno = 0;
+  bool timed_out;
+  pid_t pid;
+  int status;
+
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    return runo_error_errno (err, "pipe");
+  if (pipe2 (errpipe, O_CLOEXEC) < 0)
+    {
+      close (pipefd[0]);
+      close (pipefd[1]);
+      return runo_error_errno (err, "pipe");
+    }
+  pid = fork ();
+  if (pid < 0)
+    {
+      close (pipefd[0]);
+      close (pipefd[1]);
+      close (errpipe[0]);
+      close (errpipe[1]);
+      return runo_error_errno (err, "fork");
+    }
+  if (pid == 0)
+    exec_hook (hook, argv, envp, pipefd[0], errpipe[1]);
+  close (pipefd[0]);
+  close (errpipe[1]);
+  pidfd = pidfd_open_compat (pid);
+  /* A hook need not read its stdin: a short write (EPIPE) is fine. */
+  {
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigaction (SIGPIPE, &ign, &old);
+    (void) runo_write_all (pipefd[1], state_json, strlen (state_json));
+    sigaction (SIGPIPE, &old, NULL);
+  }
+  close (pipefd[1]);
+  if (read (errpipe[0], &exec_errno, sizeof (exec_errno))
+      != sizeof (exec_errno))
+    exec_errno = 0;
+  close (errpipe[0]);
+  if (pidfd < 0)
+    {
+      int saved = errno;
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      return runo_error_make (err, saved, "pidfd_open");
+    }
+  if (wait_hook (pid, pidfd, hook->timeout_present ? hook->timeout : 0,
+                 &status, &timed_out, err)
+      < 0)
+    return -1;
+  if (exec_errno)
+    return runo_error_make (err, exec_errno, "exec");
+  if (timed_out)
+    return runo_error_make (err, 0, "timed out after %lld s",
+                            (long long) hook->timeout);
+  if (WIFEXITED (status) && WEXITSTATUS (status) != 0)
+    return runo_error_make (err, 0, "exited with status %d",
+                            WEXITSTATUS (status));
+  if (WIFSIGNALED (status))
+    return runo_error_make (err, 0, "killed by signal %d", WTERMSIG (status));
+  return 0;
+}
+
+int
+runo_hooks_run (oci_hook **hooks, size_t n, const char *kind,
+                const char *state_json, runo_error **err)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (run_one (hooks[i], state_json, err) < 0)
+      return runo_error_wrap (err, "%s hook `%s`", kind, hooks[i]->path);
+  return 0;
+}

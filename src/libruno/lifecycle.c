@@ -1,0 +1,474 @@
+/* runo: start, run, kill and delete: the operations on a container that
+   create.c has built. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "create.h"
+#include "hooks.h"
+#include "log.h"
+#include "ocispec.h"
+#include "state.h"
+#include "utils.h"
+
+#define STATE_CONFIG_FILE "config.json"
+
+/* An open container: its state directory locked, its record read. */
+struct container
+{
+  int root_fd;
+  int dir_fd;
+  runo_state *state; /* NULL while still being created */
+  enum runo_status status;
+};
+
+static void
+container_close (struct container *c)
+{
+  if (c->dir_fd >= 0)
+    close (c->dir_fd);
+  if (c->root_fd >= 0)
+    close (c->root_fd);
+  runo_state_free (c->state);
+}
+
+static int
+container_open (runo_context *ctx, const char *id, bool exclusive,
+                struct container *c, runo_error **err)
+{
+  c->root_fd = c->dir_fd = -1;
+  c->state = NULL;
+  if (runo_id_validate (id, err) < 0)
+    return -1;
+  c->root_fd = runo_state_root_open (ctx, false, err);
+  if (c->root_fd < 0)
+    {
+      if ((*err)->errnum != ENOENT)
+        return -1;
+      runo_error_release (err);
+      return runo_error_make (err, 0, "container `%s` does not exist", id);
+    }
+  c->dir_fd = runo_state_open (c->root_fd, id, err);
+  if (c->dir_fd < 0)
+    return -1;
+  if (runo_state_lock (c->dir_fd, exclusive, err) < 0
+      || runo_state_read (c->dir_fd, &c->state, err) < 0)
+    return -1;
+  c->status = runo_state_status (c->dir_fd, c->state);
+  return 0;
+}
+
+/* The container's config.json as it was at create, kept only when hooks
+   need it later; NULL (and no error) when there is none. */
+static oci_config *
+saved_config (int dir_fd, runo_error **err)
+{
+  cleanup_free char *data = NULL;
+  char *parse_err = NULL;
+  oci_config *config;
+  size_t len;
+
+  if (runo_read_file_at (dir_fd, STATE_CONFIG_FILE, 0, &data, &len, err) < 0)
+    {
+      if ((*err)->errnum == ENOENT)
+        runo_error_release (err);
+      return NULL;
+    }
+  config = oci_config_parse_data (data, len, "config.json", &parse_err);
+  if (config == NULL)
+    {
+      runo_error_make (err, 0, "saved %s", parse_err);
+      free (parse_err);
+    }
+  return config;
+}
+
+/* Hooks that run after the fact (poststart, poststop) cannot undo what
+   happened: their failure is a warning (runtime.md). */
+static void
+run_late_hooks (runo_context *ctx, oci_hook **hooks, size_t n,
+                const char *kind, const struct container *c, const char *id,
+                enum runo_status status)
+{
+  cleanup_free char *json = NULL;
+  cleanup_error runo_error *err = NULL;
+
+  if (n == 0)
+    return;
+  json = runo_state_to_json (c->state, id, status, false);
+  if (json && runo_hooks_run (hooks, n, kind, json, &err) < 0)
+    {
+      cleanup_free char *text = runo_error_text (err);
+      runo_warning (ctx, "%s", text);
+    }
+}
+
+int
+runo_container_start (runo_context *ctx, const char *id, runo_error **err)
+{
+  struct container c;
+  cleanup_close int fifo = -1;
+  oci_config *config = NULL;
+  int ret = -1;
+
+  if (container_open (ctx, id, true, &c, err) < 0)
+    goto out;
+  if (c.status != RUNO_STATUS_CREATED)
+    {
+      runo_error_make (err, 0, "container `%s` is %s, not created", id,
+                       runo_status_name (c.status));
+      goto out;
+    }
+  config = saved_config (c.dir_fd, err);
+  if (*err)
+    goto out;
+  /* Non-blocking: with no reader (init died) this fails at once. */
+  fifo = openat (c.dir_fd, RUNO_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    {
+      runo_error_errno (err, "container `%s` is not waiting to start", id);
+      goto out;
+    }
+  if (write (fifo, "0", 1) != 1)
+    {
+      runo_error_errno (err, "signal container `%s` to start", id);
+      goto out;
+    }
+  unlinkat (c.dir_fd, RUNO_EXEC_FIFO, 0);
+  if (config && config->hooks)
+    run_late_hooks (ctx, config->hooks->poststart,
+                    config->hooks->poststart_len, "poststart", &c, id,
+                    RUNO_STATUS_RUNNING);
+  ret = 0;
+out:
+  oci_config_free (config);
+  container_close (&c);
+  return ret;
+}
+
+static const struct
+{
+  const char *name;
+  int number;
+} signal_names[] = {
+  { "HUP", SIGHUP },       { "INT", SIGINT },       { "QUIT", SIGQUIT },
+  { "ILL", SIGILL },       { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
+  { "IOT", SIGIOT },       { "BUS", SIGBUS },       { "FPE", SIGFPE },
+  { "KILL", SIGKILL },     { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
+  { "USR2", SIGUSR2 },     { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
+  { "TERM", SIGTERM },     { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
+  { "CONT", SIGCONT },     { "STOP", SIGSTOP },     { "TSTP", SIGTSTP },
+  { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },     { "URG", SIGURG },
+  { "XCPU", SIGXCPU },     { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM },
+  { "PROF", SIGPROF },     { "WINCH", SIGWINCH },   { "IO", SIGIO },
+  { "POLL", SIGPOLL },     { "PWR", SIGPWR },       { "SYS", SIGSYS },
+};
+
+int
+runo_parse_signal (const char *name, int *sig, runo_error **err)
+{
+  char upper[32];
+  const char *p = name;
+  size_t i;
+
+  if (isdigit ((unsigned char) name[0]))
+    {
+      char *end;
+      long n = strtol (name, &end, 10);
+      if (*end || n <= 0 || n > SIGRTMAX)
+        return runo_error_make (err, 0, "invalid signal `%s`", name);
+      *sig = (int) n;
+      return 0;
+    }
+  for (i = 0; name[i] && i < sizeof (upper) - 1; i++)
+    upper[i] = (char) toupper ((unsigned char) name[i]);
+  upper[i] = '\0';
+  p = strncmp (upper, "SIG", 3) == 0 ? upper + 3 : upper;
+  for (i = 0; i < sizeof (signal_names) / sizeof (signal_names[0]); i++)
+    if (strcmp (p, signal_names[i].name) == 0)
+      {
+        *sig = signal_names[i].number;
+        return 0;
+      }
+  /* RTMIN, RTMIN+N, RTMAX-N */
+  if (strncmp (p, "RTMIN", 5) == 0 || strncmp (p, "RTMAX", 5) == 0)
+    {
+      int base = p[3] == 'I' ? SIGRTMIN : SIGRTMAX;
+      long off = 0;
+      char *end = (char *) p + 5;
+      if (*end == '+' || *end == '-')
+        off = strtol (end, &end, 10);
+      if (*end == '\0' && base + off >= SIGRTMIN && base + off <= SIGRTMAX)
+        {
+          *sig = (int) (base + off);
+          return 0;
+        }
+    }
+  return runo_error_make (err, 0, "invalid signal `%s`", name);
+}
+
+/* A pidfd of the container's init, checked to still be the process that
+   was recorded (not a reuse of its pid).  -1 with no error: it is gone. */
+static int
+open_init (const runo_state *st, runo_error **err)
+{
+  cleanup_close int pidfd = -1;
+  unsigned long long start_time;
+  bool zombie;
+
+  if (st == NULL || st->pid <= 0)
+    return -1;
+  pidfd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  if (pidfd < 0)
+    {
+      if (errno == ESRCH)
+        return -1;
+      return runo_error_errno (err, "pidfd_open %d", st->pid);
+    }
+  /* Checked after the pidfd exists: from now on it cannot be reused. */
+  if (runo_proc_start_time (st->pid, &start_time, &zombie, err) < 0)
+    {
+      runo_error_release (err);
+      return -1;
+    }
+  if (start_time != st->pid_start_time)
+    return -1;
+  return steal_fd (&pidfd);
+}
+
+static int
+signal_pidfd (int pidfd, int sig, runo_error **err)
+{
+  if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0
+      && errno != ESRCH)
+    return runo_error_errno (err, "send signal %d", sig);
+  return 0;
+}
+
+static int
+load_cgroup (runo_context *ctx, const runo_state *st, runo_cgroup **cg,
+             runo_error **err)
+{
+  *cg = NULL;
+  if (st == NULL || st->cgroup_path == NULL)
+    return 0;
+  /* The cgroup was made by create; its stored path is all it takes. */
+  (void) ctx;
+  return runo_cgroup_load ("/", "/proc/self/mountinfo", st->cgroup_path,
+                           false, cg, err);
+}
+
+int
+runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
+                     runo_error **err)
+{
+  struct container c;
+  cleanup_close int pidfd = -1;
+  int ret = -1;
+
+  if (container_open (ctx, id, false, &c, err) < 0)
+    goto out;
+  if (c.status != RUNO_STATUS_CREATED && c.status != RUNO_STATUS_RUNNING
+      && c.status != RUNO_STATUS_PAUSED)
+    {
+      runo_error_make (err, 0, "container `%s` is not running", id);
+      goto out;
+    }
+  pidfd = open_init (c.state, err);
+  if (pidfd < 0)
+    {
+      if (*err == NULL)
+        runo_error_make (err, 0, "container `%s` is not running", id);
+      goto out;
+    }
+  if (all)
+    {
+      runo_cgroup *cg = NULL;
+
+      if (load_cgroup (ctx, c.state, &cg, err) < 0)
+        goto out;
+      if (cg)
+        {
+          ret = runo_cgroup_kill_all (cg, sig, err);
+          runo_cgroup_free (cg);
+          goto out;
+        }
+    }
+  ret = signal_pidfd (pidfd, sig, err);
+out:
+  container_close (&c);
+  return ret;
+}
+
+/* Kill init (SIGKILL) and wait until it is gone.  It is usually not our
+   child: the pidfd tells when it exits. */
+static int
+kill_and_wait (const runo_state *st, runo_error **err)
+{
+  cleanup_close int pidfd = open_init (st, err);
+  struct pollfd pfd;
+
+  if (pidfd < 0)
+    return *err ? -1 : 0;
+  if (signal_pidfd (pidfd, SIGKILL, err) < 0)
+    return -1;
+  pfd.fd = pidfd;
+  pfd.events = POLLIN;
+  while (poll (&pfd, 1, 10000) < 0)
+    if (errno != EINTR)
+      return runo_error_errno (err, "wait for container process");
+  /* Reap it when it is ours (run); otherwise its parent does. */
+  waitpid (st->pid, NULL, WNOHANG);
+  return 0;
+}
+
+int
+runo_container_delete (runo_context *ctx, const char *id, bool force,
+                       runo_error **err)
+{
+  struct container c;
+  oci_config *config = NULL;
+  runo_cgroup *cg = NULL;
+  int ret = -1;
+
+  if (container_open (ctx, id, true, &c, err) < 0)
+    goto out;
+  switch (c.status)
+    {
+    case RUNO_STATUS_RUNNING:
+    case RUNO_STATUS_PAUSED:
+      if (!force)
+        {
+          runo_error_make (err, 0,
+                           "container `%s` is %s: stop it first or use "
+                           "--force",
+                           id, runo_status_name (c.status));
+          goto out;
+        }
+      break;
+    case RUNO_STATUS_CREATING:
+      /* Its creator is still at work (or died half-way): only --force
+         takes it away. */
+      if (!force)
+        {
+          runo_error_make (err, 0, "container `%s` is being created", id);
+          goto out;
+        }
+      break;
+    case RUNO_STATUS_CREATED:
+    case RUNO_STATUS_STOPPED:
+      break;
+    }
+  config = saved_config (c.dir_fd, err);
+  runo_error_release (err); /* a broken copy must not block the delete */
+  if (kill_and_wait (c.state, err) < 0)
+    goto out;
+  if (load_cgroup (ctx, c.state, &cg, err) < 0)
+    goto out;
+  /* Processes that outlived init (a container sharing the host pid
+     namespace) go with the cgroup. */
+  if (cg
+      && (runo_cgroup_kill_all (cg, SIGKILL, err) < 0
+          || runo_cgroup_destroy (cg, err) < 0))
+    goto out;
+  if (runo_state_remove (c.root_fd, id, err) < 0)
+    goto out;
+  if (config && config->hooks && c.state)
+    run_late_hooks (ctx, config->hooks->poststop, config->hooks->poststop_len,
+                    "poststop", &c, id, RUNO_STATUS_STOPPED);
+  ret = 0;
+out:
+  runo_cgroup_free (cg);
+  oci_config_free (config);
+  container_close (&c);
+  return ret;
+}
+
+/* Foreground run: forward signals to init until it exits. */
+static int
+wait_forwarding (pid_t pid, const sigset_t *forwarded, int *exit_status,
+                 runo_error **err)
+{
+  cleanup_close int sfd = signalfd (-1, forwarded, SFD_CLOEXEC);
+  int status;
+
+  if (sfd < 0)
+    return runo_error_errno (err, "signalfd");
+  for (;;)
+    {
+      struct signalfd_siginfo si;
+      pid_t r = waitpid (pid, &status, WNOHANG);
+
+      if (r == pid)
+        break;
+      if (r < 0 && errno != EINTR)
+        return runo_error_errno (err, "wait for container");
+      if (read (sfd, &si, sizeof (si)) != sizeof (si))
+        {
+          if (errno == EINTR)
+            continue;
+          return runo_error_errno (err, "read signal");
+        }
+      if (si.ssi_signo != SIGCHLD)
+        kill (pid, (int) si.ssi_signo);
+    }
+  if (WIFEXITED (status))
+    *exit_status = WEXITSTATUS (status);
+  else if (WIFSIGNALED (status))
+    *exit_status = 128 + WTERMSIG (status);
+  else
+    *exit_status = 1;
+  return 0;
+}
+
+int
+runo_container_run (runo_context *ctx, const runo_create_options *opts,
+                    bool detach, int *exit_status, runo_error **err)
+{
+  sigset_t forwarded, old;
+  pid_t pid;
+  int ret;
+
+  *exit_status = 0;
+  /* Blocked before init exists, so that no SIGCHLD or forwarded signal is
+     lost; init restores the mask it inherits before exec. */
+  sigfillset (&forwarded);
+  sigdelset (&forwarded, SIGSEGV);
+  sigdelset (&forwarded, SIGBUS);
+  sigdelset (&forwarded, SIGILL);
+  sigdelset (&forwarded, SIGFPE);
+  if (!detach)
+    sigprocmask (SIG_BLOCK, &forwarded, &old);
+  if (runo_container_create (ctx, opts, &pid, err) < 0)
+    goto fail;
+  if (runo_container_start (ctx, opts->id, err) < 0)
+    {
+      runo_error *ignored = NULL;
+      runo_container_delete (ctx, opts->id, true, &ignored);
+      runo_error_release (&ignored);
+      goto fail;
+    }
+  if (detach)
+    return 0;
+  ret = wait_forwarding (pid, &forwarded, exit_status, err);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (ret < 0)
+    return -1;
+  return runo_container_delete (ctx, opts->id, true, err);
+fail:
+  if (!detach)
+    sigprocmask (SIG_SETMASK, &old, NULL);
+  return -1;
+}
