@@ -34,11 +34,10 @@ static const struct option create_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-/* create and run share their options; run adds --detach (and accepts
-   runc's --no-subreaper and --keep, which change nothing here). */
-static int
-parse_create_options (runo_context *ctx, int argc, char **argv, bool is_run,
-                      runo_create_options *opts, bool *detach)
+int
+runo_parse_create_options (runo_context *ctx, int argc, char **argv,
+                           bool is_run, runo_create_options *opts,
+                           bool *detach)
 {
   int c;
 
@@ -102,7 +101,7 @@ cmd_create (runo_context *ctx, int argc, char **argv)
   pid_t pid;
   int ret;
 
-  ret = parse_create_options (ctx, argc, argv, false, &opts, NULL);
+  ret = runo_parse_create_options (ctx, argc, argv, false, &opts, NULL);
   if (ret != 0)
     return ret;
   if (runo_container_create (ctx, &opts, &pid, &err) < 0)
@@ -113,21 +112,3 @@ cmd_create (runo_context *ctx, int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
-int
-cmd_run (runo_context *ctx, int argc, char **argv)
-{
-  cleanup_error runo_error *err = NULL;
-  runo_create_options opts = { 0 };
-  bool detach = false;
-  int ret, status;
-
-  ret = parse_create_options (ctx, argc, argv, true, &opts, &detach);
-  if (ret != 0)
-    return ret;
-  if (runo_container_run (ctx, &opts, detach, &status, &err) < 0)
-    {
-      runo_log_error (ctx, &err);
-      return EXIT_FAILURE;
-    }
-  return status;
-}

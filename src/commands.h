@@ -24,6 +24,11 @@ int cmd_run (runo_context *ctx, int argc, char **argv);
 int cmd_start (runo_context *ctx, int argc, char **argv);
 int cmd_kill (runo_context *ctx, int argc, char **argv);
 int cmd_delete (runo_context *ctx, int argc, char **argv);
+int cmd_pause (runo_context *ctx, int argc, char **argv);
+int cmd_resume (runo_context *ctx, int argc, char **argv);
+int cmd_ps (runo_context *ctx, int argc, char **argv);
+int cmd_update (runo_context *ctx, int argc, char **argv);
+int cmd_events (runo_context *ctx, int argc, char **argv);
 
 /* Shared by the commands: report a usage error ("runo: <cmd>: <why>") and
    return the exit status for it. */
@@ -36,6 +41,14 @@ int runo_bad_option (runo_context *ctx, int c, char **argv);
 
 /* Prepare getopt_long for a command's argv (argv[0] is the command). */
 void runo_getopt_reset (void);
+
+/* create and run share their options; run adds --detach (and accepts
+   runc's --no-subreaper and --keep, which change nothing here). */
+struct runo_create_options;
+int runo_parse_create_options (runo_context *ctx, int argc, char **argv,
+                               bool is_run,
+                               struct runo_create_options *opts,
+                               bool *detach);
 
 /* Exactly one positional container id after the options, validated. */
 int runo_take_id (runo_context *ctx, int argc, char **argv, const char **id);

@@ -19,19 +19,19 @@
 static const struct runo_command commands[] = {
   { "create", cmd_create, "create a container" },
   { "delete", cmd_delete, "delete any resources held by the container" },
-  { "events", NULL, "display container events and statistics" },
+  { "events", cmd_events, "display container events and statistics" },
   { "exec", NULL, "execute a new process inside the container" },
   { "features", cmd_features, "show the enabled features" },
   { "kill", cmd_kill, "send a signal to the container's init process" },
   { "list", cmd_list, "list the containers" },
-  { "pause", NULL, "suspend all processes of a container" },
-  { "ps", NULL, "list the processes running inside a container" },
-  { "resume", NULL, "resume all processes of a paused container" },
+  { "pause", cmd_pause, "suspend all processes of a container" },
+  { "ps", cmd_ps, "list the processes running inside a container" },
+  { "resume", cmd_resume, "resume all processes of a paused container" },
   { "run", cmd_run, "create and start a container" },
   { "spec", cmd_spec, "write a new default specification file" },
   { "start", cmd_start, "start a created container" },
   { "state", cmd_state, "output the state of a container" },
-  { "update", NULL, "update the resource limits of a container" },
+  { "update", cmd_update, "update the resource limits of a container" },
 };
 
 enum

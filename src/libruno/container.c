@@ -12,34 +12,70 @@
 #include "utils.h"
 
 int
-runo_container_state (runo_context *ctx, const char *id, char **json,
-                      runo_error **err)
+runo_container_open (runo_context *ctx, const char *id, bool exclusive,
+                     struct runo_container *c, runo_error **err)
 {
-  cleanup_close int root_fd = -1;
-  cleanup_close int dir_fd = -1;
-  cleanup_state runo_state *state = NULL;
-
+  c->root_fd = c->dir_fd = -1;
+  c->state = NULL;
+  c->status = RUNO_STATUS_STOPPED;
   if (runo_id_validate (id, err) < 0)
     return -1;
-  root_fd = runo_state_root_open (ctx, false, err);
-  if (root_fd < 0)
+  c->root_fd = runo_state_root_open (ctx, false, err);
+  if (c->root_fd < 0)
     {
       if ((*err)->errnum != ENOENT)
         return -1;
       runo_error_release (err);
       return runo_error_make (err, 0, "container `%s` does not exist", id);
     }
-  dir_fd = runo_state_open (root_fd, id, err);
-  if (dir_fd < 0)
+  c->dir_fd = runo_state_open (c->root_fd, id, err);
+  if (c->dir_fd < 0)
     return -1;
-  if (runo_state_lock (dir_fd, false, err) < 0
-      || runo_state_read (dir_fd, &state, err) < 0)
+  if (runo_state_lock (c->dir_fd, exclusive, err) < 0
+      || runo_state_read (c->dir_fd, &c->state, err) < 0)
     return -1;
-  *json = runo_state_to_json (state, id, runo_state_status (dir_fd, state),
-                              true);
-  if (*json == NULL)
-    return runo_error_make (err, ENOMEM, "generate state");
+  c->status = runo_state_status (c->dir_fd, c->state);
   return 0;
+}
+
+void
+runo_container_close (struct runo_container *c)
+{
+  if (c->dir_fd >= 0)
+    close (c->dir_fd);
+  if (c->root_fd >= 0)
+    close (c->root_fd);
+  runo_state_free (c->state);
+  c->dir_fd = c->root_fd = -1;
+  c->state = NULL;
+}
+
+int
+runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
+                       runo_error **err)
+{
+  *cg = NULL;
+  if (c->state == NULL || c->state->cgroup_path == NULL)
+    return 0;
+  /* The cgroup was made by create; its stored path is all it takes. */
+  return runo_cgroup_load ("/", "/proc/self/mountinfo",
+                           c->state->cgroup_path, false, cg, err);
+}
+
+int
+runo_container_state (runo_context *ctx, const char *id, char **json,
+                      runo_error **err)
+{
+  struct runo_container c;
+  int ret = -1;
+
+  if (runo_container_open (ctx, id, false, &c, err) == 0)
+    {
+      *json = runo_state_to_json (c.state, id, c.status, true);
+      ret = *json ? 0 : runo_error_make (err, ENOMEM, "generate state");
+    }
+  runo_container_close (&c);
+  return ret;
 }
 
 struct list_entry

@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cgroup.h"
 #include "context.h"
 #include "error.h"
+#include "state.h"
 
 enum runo_list_format
 {
@@ -15,6 +17,26 @@ enum runo_list_format
   RUNO_LIST_JSON,
   RUNO_LIST_QUIET,
 };
+
+/* An open container: its state directory locked (shared or exclusive),
+   its record read and its status derived. */
+struct runo_container
+{
+  int root_fd;
+  int dir_fd;
+  runo_state *state; /* NULL while it is still being created */
+  enum runo_status status;
+};
+
+/* "container `x` does not exist" when there is no such container. */
+int runo_container_open (runo_context *ctx, const char *id, bool exclusive,
+                         struct runo_container *c, runo_error **err);
+void runo_container_close (struct runo_container *c);
+
+/* The container's cgroup (*cg NULL when it has none).  Free with
+   runo_cgroup_free. */
+int runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
+                           runo_error **err);
 
 /* `state ID`: the OCI state JSON of one container, status derived from the
    live process.  Caller frees *json. */

@@ -2,11 +2,15 @@
 
 #include "features.h"
 
+#include <ctype.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
+#include "mounts.h"
+#include "namespaces.h"
 #include "ocispec.h"
 #include "utils.h"
 
@@ -20,27 +24,100 @@ runo_compiled_features (void)
       ;
 }
 
+static char *hook_names[] = { "prestart",        "createRuntime",
+                              "createContainer", "startContainer",
+                              "poststart",       "poststop" };
+
+/* Every capability libcap can name (the kernel's missing ones are skipped
+   with a warning at run time, as the spec allows), as "CAP_X". */
+static char **
+capability_names (size_t *n)
+{
+  size_t max = (size_t) cap_max_bits (), i, count = 0;
+  char **names = runo_xmalloc0 (max * sizeof (char *));
+
+  for (i = 0; i < max; i++)
+    {
+      char *name = cap_to_name ((cap_value_t) i), *p;
+
+      if (name == NULL)
+        continue;
+      if (strncmp (name, "cap_", 4) == 0)
+        {
+          names[count] = runo_xstrdup (name);
+          for (p = names[count]; *p; p++)
+            *p = (char) toupper ((unsigned char) *p);
+          count++;
+        }
+      cap_free (name);
+    }
+  *n = count;
+  return names;
+}
+
 int
 runo_features_json (char **json, runo_error **err)
 {
   const struct scmp_version *v = seccomp_version ();
   cleanup_free char *seccomp_ver = NULL;
+  const char *mount_options[128];
+  char *namespaces[RUNO_NS_COUNT];
+  char **capabilities;
+  size_t n_caps, i;
   oci_features features = { 0 };
   oci_features_linux linux_features = { 0 };
+  oci_features_linux_cgroup cgroup = { 0 };
+  oci_features_linux_seccomp seccomp = { 0 };
+  oci_features_linux_apparmor apparmor = { 0 };
+  oci_features_linux_selinux selinux = { 0 };
+  oci_features_linux_intel_rdt intel_rdt = { 0 };
+  oci_features_linux_mount_extensions mount_ext = { 0 };
+  oci_features_linux_mount_extensions_idmap idmap = { 0 };
+  oci_features_linux_net_devices net_devices = { 0 };
   oci_map_string annotations = { 0 };
   char *keys[1], *values[1];
   char *gen_err = NULL;
 
   features.oci_version_min = (char *) "1.0.0";
   features.oci_version_max = (char *) OCI_SPEC_VERSION;
-
-  /* Nothing of the container lifecycle is implemented yet, so runo
-     recognises no hook, mount option, namespace or capability: the lists
-     are present and empty rather than claiming support. */
+  features.hooks = hook_names;
+  features.hooks_len = sizeof (hook_names) / sizeof (hook_names[0]);
   features.hooks_present = true;
+  features.mount_options = (char **) mount_options;
+  features.mount_options_len
+      = runo_mount_option_names (mount_options, sizeof (mount_options)
+                                                    / sizeof (mount_options[0]));
   features.mount_options_present = true;
+
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    namespaces[i] = (char *) runo_ns_config_name ((enum runo_ns) i);
+  linux_features.namespaces = namespaces;
+  linux_features.namespaces_len = RUNO_NS_COUNT;
   linux_features.namespaces_present = true;
+  capabilities = capability_names (&n_caps);
+  linux_features.capabilities = capabilities;
+  linux_features.capabilities_len = n_caps;
   linux_features.capabilities_present = true;
+
+  /* What runo implements, not what this host has. */
+  cgroup.v1 = cgroup.v1_present = true;
+  cgroup.v2 = cgroup.v2_present = true;
+  cgroup.systemd_present = cgroup.systemd_user_present = true;
+  cgroup.rdma = cgroup.rdma_present = true;
+  linux_features.cgroup = &cgroup;
+  seccomp.enabled_present = true; /* not implemented yet */
+  linux_features.seccomp = &seccomp;
+  apparmor.enabled_present = true;
+  linux_features.apparmor = &apparmor;
+  selinux.enabled_present = true;
+  linux_features.selinux = &selinux;
+  intel_rdt.enabled_present = true;
+  linux_features.intel_rdt = &intel_rdt;
+  idmap.enabled = idmap.enabled_present = true;
+  mount_ext.idmap = &idmap;
+  linux_features.mount_extensions = &mount_ext;
+  net_devices.enabled = net_devices.enabled_present = true;
+  linux_features.net_devices = &net_devices;
   features.linux_ = &linux_features;
 
   if (v)
@@ -53,6 +130,9 @@ runo_features_json (char **json, runo_error **err)
   features.annotations = &annotations;
 
   *json = oci_features_generate (&features, true, &gen_err);
+  for (i = 0; i < n_caps; i++)
+    free (capabilities[i]);
+  free (capabilities);
   if (*json == NULL)
     {
       runo_error_make (err, 0, "generate features: %s",

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "container.h"
 #include "create.h"
 #include "hooks.h"
 #include "log.h"
@@ -24,51 +25,6 @@
 #include "utils.h"
 
 #define STATE_CONFIG_FILE "config.json"
-
-/* An open container: its state directory locked, its record read. */
-struct container
-{
-  int root_fd;
-  int dir_fd;
-  runo_state *state; /* NULL while still being created */
-  enum runo_status status;
-};
-
-static void
-container_close (struct container *c)
-{
-  if (c->dir_fd >= 0)
-    close (c->dir_fd);
-  if (c->root_fd >= 0)
-    close (c->root_fd);
-  runo_state_free (c->state);
-}
-
-static int
-container_open (runo_context *ctx, const char *id, bool exclusive,
-                struct container *c, runo_error **err)
-{
-  c->root_fd = c->dir_fd = -1;
-  c->state = NULL;
-  if (runo_id_validate (id, err) < 0)
-    return -1;
-  c->root_fd = runo_state_root_open (ctx, false, err);
-  if (c->root_fd < 0)
-    {
-      if ((*err)->errnum != ENOENT)
-        return -1;
-      runo_error_release (err);
-      return runo_error_make (err, 0, "container `%s` does not exist", id);
-    }
-  c->dir_fd = runo_state_open (c->root_fd, id, err);
-  if (c->dir_fd < 0)
-    return -1;
-  if (runo_state_lock (c->dir_fd, exclusive, err) < 0
-      || runo_state_read (c->dir_fd, &c->state, err) < 0)
-    return -1;
-  c->status = runo_state_status (c->dir_fd, c->state);
-  return 0;
-}
 
 /* The container's config.json as it was at create, kept only when hooks
    need it later; NULL (and no error) when there is none. */
@@ -99,7 +55,7 @@ saved_config (int dir_fd, runo_error **err)
    happened: their failure is a warning (runtime.md). */
 static void
 run_late_hooks (runo_context *ctx, oci_hook **hooks, size_t n,
-                const char *kind, const struct container *c, const char *id,
+                const char *kind, const struct runo_container *c, const char *id,
                 enum runo_status status)
 {
   cleanup_free char *json = NULL;
@@ -118,12 +74,12 @@ run_late_hooks (runo_context *ctx, oci_hook **hooks, size_t n,
 int
 runo_container_start (runo_context *ctx, const char *id, runo_error **err)
 {
-  struct container c;
+  struct runo_container c;
   cleanup_close int fifo = -1;
   oci_config *config = NULL;
   int ret = -1;
 
-  if (container_open (ctx, id, true, &c, err) < 0)
+  if (runo_container_open (ctx, id, true, &c, err) < 0)
     goto out;
   if (c.status != RUNO_STATUS_CREATED)
     {
@@ -154,7 +110,7 @@ runo_container_start (runo_context *ctx, const char *id, runo_error **err)
   ret = 0;
 out:
   oci_config_free (config);
-  container_close (&c);
+  runo_container_close (&c);
   return ret;
 }
 
@@ -257,28 +213,15 @@ signal_pidfd (int pidfd, int sig, runo_error **err)
   return 0;
 }
 
-static int
-load_cgroup (runo_context *ctx, const runo_state *st, runo_cgroup **cg,
-             runo_error **err)
-{
-  *cg = NULL;
-  if (st == NULL || st->cgroup_path == NULL)
-    return 0;
-  /* The cgroup was made by create; its stored path is all it takes. */
-  (void) ctx;
-  return runo_cgroup_load ("/", "/proc/self/mountinfo", st->cgroup_path,
-                           false, cg, err);
-}
-
 int
 runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
                      runo_error **err)
 {
-  struct container c;
+  struct runo_container c;
   cleanup_close int pidfd = -1;
   int ret = -1;
 
-  if (container_open (ctx, id, false, &c, err) < 0)
+  if (runo_container_open (ctx, id, false, &c, err) < 0)
     goto out;
   if (c.status != RUNO_STATUS_CREATED && c.status != RUNO_STATUS_RUNNING
       && c.status != RUNO_STATUS_PAUSED)
@@ -297,7 +240,7 @@ runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
     {
       runo_cgroup *cg = NULL;
 
-      if (load_cgroup (ctx, c.state, &cg, err) < 0)
+      if (runo_container_cgroup (&c, &cg, err) < 0)
         goto out;
       if (cg)
         {
@@ -308,7 +251,7 @@ runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
     }
   ret = signal_pidfd (pidfd, sig, err);
 out:
-  container_close (&c);
+  runo_container_close (&c);
   return ret;
 }
 
@@ -338,12 +281,12 @@ int
 runo_container_delete (runo_context *ctx, const char *id, bool force,
                        runo_error **err)
 {
-  struct container c;
+  struct runo_container c;
   oci_config *config = NULL;
   runo_cgroup *cg = NULL;
   int ret = -1;
 
-  if (container_open (ctx, id, true, &c, err) < 0)
+  if (runo_container_open (ctx, id, true, &c, err) < 0)
     goto out;
   switch (c.status)
     {
@@ -375,7 +318,7 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
   runo_error_release (err); /* a broken copy must not block the delete */
   if (kill_and_wait (c.state, err) < 0)
     goto out;
-  if (load_cgroup (ctx, c.state, &cg, err) < 0)
+  if (runo_container_cgroup (&c, &cg, err) < 0)
     goto out;
   /* Processes that outlived init (a container sharing the host pid
      namespace) go with the cgroup. */
@@ -392,7 +335,7 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
 out:
   runo_cgroup_free (cg);
   oci_config_free (config);
-  container_close (&c);
+  runo_container_close (&c);
   return ret;
 }
 

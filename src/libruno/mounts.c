@@ -881,3 +881,13 @@ runo_mount_one (const runo_mount_context *ctx, const oci_mount *m,
     }
   return 0;
 }
+
+size_t
+runo_mount_option_names (const char **names, size_t max)
+{
+  size_t i, n = sizeof (option_defs) / sizeof (option_defs[0]);
+
+  for (i = 0; i < n && i < max; i++)
+    names[i] = option_defs[i].name;
+  return n;
+}

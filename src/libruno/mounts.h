@@ -41,6 +41,10 @@ int runo_mount_options_parse (const oci_mount *m, runo_mount_options *out,
                               runo_error **err);
 void runo_mount_options_free (runo_mount_options *o);
 
+/* The recognised option names, for `runo features`: fills up to MAX of
+   NAMES and returns how many there are. */
+size_t runo_mount_option_names (const char **names, size_t max);
+
 /* Lexically clean an absolute-or-relative container path into a path
    relative to the rootfs without ".", ".." or repeated slashes ("" is the
    root itself).  Caller frees. */

@@ -1,0 +1,171 @@
+# linux.resources and the commands that act on the cgroup: values read back
+# from the cgroup files, and the effects that are cheap to show.  Container
+# ids start with runo-t- so that a leftover cgroup is easy to spot.
+
+cg_dir() { echo "/sys/fs/cgroup/$1/$2"; }
+
+assert_cgroup_gone() {
+  local left
+  left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$1" 2>/dev/null)
+  [ -z "$left" ] || fail "cgroup left behind: $left"
+}
+
+test_resources_are_written() {
+  make_bundle
+  local id=runo-t-res-$$
+  edit_config "$T/bundle" '
+d["process"]["args"] = ["sleep", "1000"]
+d["linux"]["resources"].update({
+  "memory": {"limit": 67108864, "reservation": 33554432, "swappiness": 10},
+  "cpu": {"shares": 512, "quota": 20000, "period": 100000, "cpus": "0"},
+  "pids": {"limit": 42},
+})'
+  on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $id >/dev/null 2>&1"
+  capture r create --bundle "$T/bundle" --pid-file "$T/pid" "$id"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(cat "$(cg_dir memory "$id")/memory.limit_in_bytes")" 67108864
+  assert_eq "$(cat "$(cg_dir memory "$id")/memory.soft_limit_in_bytes")" 33554432
+  assert_eq "$(cat "$(cg_dir memory "$id")/memory.swappiness")" 10
+  assert_eq "$(cat "$(cg_dir cpu "$id")/cpu.shares")" 512
+  assert_eq "$(cat "$(cg_dir cpu "$id")/cpu.cfs_quota_us")" 20000
+  assert_eq "$(cat "$(cg_dir cpuset "$id")/cpuset.cpus")" 0
+  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" 42
+  # The default config denies all devices but the defaults.
+  assert_contains "$(cat "$(cg_dir devices "$id")/devices.list")" "c 1:3 rwm"
+  # The init is in the cgroup before it runs anything of the container.
+  grep -qx "$(cat "$T/pid")" "$(cg_dir memory "$id")/cgroup.procs" || fail "init not in the memory cgroup"
+  grep -qx "$(cat "$T/pid")" "$(cg_dir pids "$id")/cgroup.procs" || fail "init not in the pids cgroup"
+  r delete "$id"
+  assert_cgroup_gone "$id"
+}
+
+test_pids_limit_stops_a_fork_bomb() {
+  make_bundle
+  local id=runo-t-pids-$$
+  # The forking subshell dies when fork fails; what it started stays.
+  edit_config "$T/bundle" '
+d["linux"]["resources"]["pids"] = {"limit": 10}
+d["process"]["args"] = ["sh", "-c", "(for i in $(seq 30); do sleep 1000 & done) 2>/dev/null; echo forked > /dev/null; sleep 1000"]'
+  on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $id >/dev/null 2>&1"
+  r run -d --bundle "$T/bundle" "$id"
+  wait_status "$id" running
+  # 30 forks were tried; the cgroup holds at most 10 processes.
+  sleep 0.5
+  local n
+  n=$(r ps --format json "$id" | json_get - 'len(d)')
+  [ "$n" -ge 5 ] && [ "$n" -le 10 ] || fail "$n processes in the container"
+  [ "$(cat "$(cg_dir pids "$id")/pids.current")" -le 10 ] || fail "pids.current above the limit"
+  r delete --force "$id"
+  assert_cgroup_gone "$id"
+}
+
+test_memory_limit_oom_kills() {
+  make_bundle
+  local id=runo-t-mem-$$
+  edit_config "$T/bundle" '
+d["linux"]["resources"]["memory"] = {"limit": 16777216, "swap": 16777216}
+d["root"]["readonly"] = False
+d["process"]["args"] = ["sh", "-c", "x=$(head -c 67108864 /dev/zero | tr \"\\\\0\" a); echo survived"]'
+  capture r run --bundle "$T/bundle" "$id"
+  [ "$rc" != 0 ] || fail "a 64 MiB string fit in 16 MiB"
+  [[ $out != *survived* ]] || fail "not killed: $out"
+  assert_cgroup_gone "$id"
+}
+
+test_pause_resume_freezes_the_container() {
+  make_bundle
+  local id=runo-t-frz-$$
+  edit_config "$T/bundle" '
+d["root"]["readonly"] = False
+d["process"]["args"] = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /count; sleep 0.05; done"]'
+  on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $id >/dev/null 2>&1"
+  r run -d --bundle "$T/bundle" "$id"
+  wait_status "$id" running
+  sleep 0.3
+  capture r pause "$id"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(r state "$id" | json_get - 'd["status"]')" paused
+  local a b
+  a=$(cat "$T/bundle/rootfs/count")
+  sleep 0.5
+  b=$(cat "$T/bundle/rootfs/count")
+  assert_eq "$b" "$a" "counter moved while paused"
+  capture r pause "$id"
+  assert_error "is paused"
+  capture r resume "$id"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(r state "$id" | json_get - 'd["status"]')" running
+  sleep 0.5
+  [ "$(cat "$T/bundle/rootfs/count")" -gt "$b" ] || fail "counter did not move after resume"
+  capture r resume "$id"
+  assert_error "is running"
+  r delete --force "$id"
+  assert_cgroup_gone "$id"
+}
+
+test_ps_update_events_kill_all() {
+  make_bundle
+  local id=runo-t-ctl-$$
+  edit_config "$T/bundle" '
+d["process"]["args"] = ["sh", "-c", "sleep 1000 & sleep 1000 & wait"]'
+  on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $id >/dev/null 2>&1"
+  r run -d --bundle "$T/bundle" --pid-file "$T/pid" "$id"
+  wait_status "$id" running
+  local pids
+  for i in $(seq 50); do
+    pids=$(r ps --format json "$id")
+    [ "$(echo "$pids" | json_get - 'len(d)')" = 3 ] && break
+    sleep 0.1
+  done
+  assert_eq "$(echo "$pids" | json_get - 'len(d)')" 3
+  assert_contains "$pids" "$(cat "$T/pid")"
+  capture r ps "$id"
+  assert_eq "$rc" 0 "$err"
+  assert_match "$out" '^UID +PID +PPID'
+  assert_lines "$out" 4
+  capture r ps "$id" -o pid,comm
+  assert_lines "$out" 4
+  assert_match "$out" 'sleep'
+
+  capture r update --memory 128m --pids-limit 77 "$id"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(cat "$(cg_dir memory "$id")/memory.limit_in_bytes")" 134217728
+  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" 77
+  echo '{"pids": {"limit": 55}}' >"$T/res.json"
+  capture r update --resources "$T/res.json" "$id"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" 55
+  capture r update --resources - "$id" <<<'{"pids": {"limit": "x"}}'
+  assert_error "resources: linux.resources.pids.limit: expected integer"
+  capture r update --memory lots "$id"
+  assert_error "^runo: update: --memory lots: invalid value\$"
+
+  capture r events --stats "$id"
+  assert_eq "$rc" 0 "$err"
+  printf '%s' "$out" >"$T/ev.json"
+  assert_eq "$(json_get "$T/ev.json" 'd["type"]')" stats
+  assert_eq "$(json_get "$T/ev.json" 'd["id"]')" "$id"
+  assert_eq "$(json_get "$T/ev.json" 'd["data"]["pids"]["current"]')" 3
+  assert_eq "$(json_get "$T/ev.json" 'd["data"]["pids"]["limit"]')" 55
+  [ "$(json_get "$T/ev.json" 'd["data"]["memory"]["usage"]["usage"]')" -gt 0 ] || fail "no memory usage"
+
+  capture r kill --all "$id" KILL
+  assert_eq "$rc" 0 "$err"
+  wait_status "$id" stopped
+  capture r ps --format json "$id"
+  assert_error "is stopped"
+  r delete "$id"
+  assert_cgroup_gone "$id"
+}
+
+test_events_stream_until_stopped() {
+  make_bundle
+  local id=runo-t-evs-$$
+  edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1"]'
+  on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $id >/dev/null 2>&1"
+  r run -d --bundle "$T/bundle" "$id"
+  capture timeout 10 "$RUNO" --root "$ROOT" events --interval 200ms "$id"
+  assert_eq "$rc" 0 "$err"
+  [ "$(printf '%s\n' "$out" | grep -c '"type":"stats"')" -ge 2 ] || fail "expected a stream of stats: $out"
+  r delete "$id"
+}
