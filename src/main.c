@@ -20,7 +20,7 @@ static const struct runo_command commands[] = {
   { "create", cmd_create, "create a container" },
   { "delete", cmd_delete, "delete any resources held by the container" },
   { "events", cmd_events, "display container events and statistics" },
-  { "exec", NULL, "execute a new process inside the container" },
+  { "exec", cmd_exec, "execute a new process inside the container" },
   { "features", cmd_features, "show the enabled features" },
   { "kill", cmd_kill, "send a signal to the container's init process" },
   { "list", cmd_list, "list the containers" },

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+#include "ocispec.h"
 #include "state.h"
 #include "utils.h"
 
@@ -60,6 +61,26 @@ runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
   /* The cgroup was made by create; its stored path is all it takes. */
   return runo_cgroup_load ("/", "/proc/self/mountinfo",
                            c->state->cgroup_path, false, cg, err);
+}
+
+oci_config *
+runo_container_config (const struct runo_container *c, runo_error **err)
+{
+  cleanup_free char *data = NULL;
+  char *parse_err = NULL;
+  oci_config *config;
+  size_t len;
+
+  if (runo_read_file_at (c->dir_fd, RUNO_STATE_CONFIG, 0, &data, &len, err)
+      < 0)
+    return NULL;
+  config = oci_config_parse_data (data, len, "config.json", &parse_err);
+  if (config == NULL)
+    {
+      runo_error_make (err, 0, "saved %s", parse_err);
+      free (parse_err);
+    }
+  return config;
 }
 
 int

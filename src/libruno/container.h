@@ -38,6 +38,12 @@ void runo_container_close (struct runo_container *c);
 int runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
                            runo_error **err);
 
+/* The container's config.json as it was at create (NULL and an error when
+   it cannot be read). */
+struct oci_config;
+struct oci_config *runo_container_config (const struct runo_container *c,
+                                          runo_error **err);
+
 /* `state ID`: the OCI state JSON of one container, status derived from the
    live process.  Caller frees *json. */
 int runo_container_state (runo_context *ctx, const char *id, char **json,

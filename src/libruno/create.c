@@ -61,8 +61,6 @@
 
 /* config.json bigger than this is not a config. */
 #define CONFIG_MAX (64 * 1024 * 1024)
-/* Copy of config.json kept when start or delete will need it (hooks). */
-#define STATE_CONFIG_FILE "config.json"
 
 struct create
 {
@@ -297,20 +295,6 @@ init_session_keyring (const char *id)
   (void) syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, id);
 }
 
-/* Keep the fds the caller asked to pass (3 .. 3+N-1) across exec, and
-   none of runo's. */
-static void
-init_prepare_fds (const struct create *c)
-{
-  int fd;
-
-  for (fd = 3; fd < 3 + c->opts->preserve_fds; fd++)
-    if (fd != c->sync_fd[1] && fd != c->fifo_fd)
-      fcntl (fd, F_SETFD, 0);
-  syscall (SYS_close_range, 3 + c->opts->preserve_fds, ~0U,
-           4 /* CLOSE_RANGE_CLOEXEC */);
-}
-
 static int
 init_setup (struct create *c, char **state_json, char **exe,
             runo_error **err)
@@ -378,7 +362,10 @@ init_setup (struct create *c, char **state_json, char **exe,
           < 0)
         return -1;
     }
-  init_prepare_fds (c);
+  {
+    const int own[] = { c->sync_fd[1], c->fifo_fd };
+    runo_keep_fds_for_exec (c->opts->preserve_fds, own, 2);
+  }
   if (runo_process_finalize (config->process, &warnings, err) < 0)
     return -1;
   /* After finalize: `./x` is relative to the process's cwd and access is
@@ -414,17 +401,6 @@ init_wait_start (int fifo_fd)
   return 0;
 }
 
-/* libocispec arrays carry a length; execve wants a NULL at the end. */
-static char **
-null_terminated (char **list, size_t n)
-{
-  char **out = runo_xmalloc0 ((n + 1) * sizeof (char *));
-
-  if (n)
-    memcpy (out, list, n * sizeof (char *));
-  return out;
-}
-
 static void __attribute__ ((noreturn))
 container_init (struct create *c)
 {
@@ -456,8 +432,8 @@ container_init (struct create *c)
     sigemptyset (&none);
     sigprocmask (SIG_SETMASK, &none, NULL);
   }
-  execve (exe, null_terminated (process->args, process->args_len),
-          null_terminated (process->env, process->env_len));
+  execve (exe, runo_null_terminated (process->args, process->args_len, NULL),
+          runo_null_terminated (process->env, process->env_len, NULL));
   _exit (127);
 }
 
@@ -658,14 +634,6 @@ write_pid_file (const char *path, pid_t pid, runo_error **err)
   return 0;
 }
 
-static bool
-config_needed_later (const oci_config *config)
-{
-  const oci_config_hooks *h = config->hooks;
-
-  return h && (h->poststart_len || h->poststop_len);
-}
-
 static int
 finish_create (struct create *c, runo_error **err)
 {
@@ -677,10 +645,11 @@ finish_create (struct create *c, runo_error **err)
     return runo_error_wrap (err, "container process");
   if (zombie)
     return runo_error_make (err, 0, "container process exited");
-  if (config_needed_later (c->config)
-      && runo_write_file_atomic_at (c->dir_fd, STATE_CONFIG_FILE,
-                                    c->config_data, c->config_len, 0600, err)
-             < 0)
+  /* exec, start and delete need the config (process defaults, hooks)
+     when the bundle may be gone. */
+  if (runo_write_file_atomic_at (c->dir_fd, RUNO_STATE_CONFIG, c->config_data,
+                                 c->config_len, 0600, err)
+      < 0)
     return -1;
   st = make_state (c, start_time);
   if (runo_state_write (c->dir_fd, st, err) < 0)

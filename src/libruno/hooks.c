@@ -41,20 +41,6 @@ exec_hook (const oci_hook *hook, char **argv, char **envp, int stdin_fd,
   _exit (127);
 }
 
-/* libocispec arrays carry a length; execve wants a NULL at the end.  Made
-   before fork: malloc is not async-signal-safe. */
-static char **
-null_terminated (char **list, size_t n, char *fallback)
-{
-  char **out = runo_xmalloc0 ((n + 2) * sizeof (char *));
-
-  if (n)
-    memcpy (out, list, n * sizeof (char *));
-  else if (fallback)
-    out[0] = fallback;
-  return out;
-}
-
 static long long
 now_ms (void)
 {
@@ -102,9 +88,11 @@ wait_hook (pid_t pid, int pidfd, long long timeout_s, int *status,
 static int
 run_one (const oci_hook *hook, const char *state_json, runo_error **err)
 {
+  /* Made before fork: malloc is not async-signal-safe. */
   cleanup_free char **argv
-      = null_terminated (hook->args, hook->args_len, hook->path);
-  cleanup_free char **envp = null_terminated (hook->env, hook->env_len, NULL);
+      = runo_null_terminated (hook->args, hook->args_len, hook->path);
+  cleanup_free char **envp
+      = runo_null_terminated (hook->env, hook->env_len, NULL);
   cleanup_close int pidfd = -1;
   int pipefd[2], errpipe[2];
   int exec_errno = 0;

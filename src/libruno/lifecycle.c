@@ -24,32 +24,6 @@
 #include "state.h"
 #include "utils.h"
 
-#define STATE_CONFIG_FILE "config.json"
-
-/* The container's config.json as it was at create, kept only when hooks
-   need it later; NULL (and no error) when there is none. */
-static oci_config *
-saved_config (int dir_fd, runo_error **err)
-{
-  cleanup_free char *data = NULL;
-  char *parse_err = NULL;
-  oci_config *config;
-  size_t len;
-
-  if (runo_read_file_at (dir_fd, STATE_CONFIG_FILE, 0, &data, &len, err) < 0)
-    {
-      if ((*err)->errnum == ENOENT)
-        runo_error_release (err);
-      return NULL;
-    }
-  config = oci_config_parse_data (data, len, "config.json", &parse_err);
-  if (config == NULL)
-    {
-      runo_error_make (err, 0, "saved %s", parse_err);
-      free (parse_err);
-    }
-  return config;
-}
 
 /* Hooks that run after the fact (poststart, poststop) cannot undo what
    happened: their failure is a warning (runtime.md). */
@@ -87,7 +61,7 @@ runo_container_start (runo_context *ctx, const char *id, runo_error **err)
                        runo_status_name (c.status));
       goto out;
     }
-  config = saved_config (c.dir_fd, err);
+  config = runo_container_config (&c, err);
   if (*err)
     goto out;
   /* Non-blocking: with no reader (init died) this fails at once. */
@@ -314,7 +288,7 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
     case RUNO_STATUS_STOPPED:
       break;
     }
-  config = saved_config (c.dir_fd, err);
+  config = runo_container_config (&c, err);
   runo_error_release (err); /* a broken copy must not block the delete */
   if (kill_and_wait (c.state, err) < 0)
     goto out;

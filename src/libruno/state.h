@@ -4,7 +4,8 @@
  * directory with mkdir is what claims an id, so two concurrent creates of the
  * same id cannot both succeed.  The directory holds:
  *   state.json  the runtime's record (written atomically: tmp + rename)
- *   exec.fifo   present while the container is "created" (see lifecycle)
+ *   exec.fifo   present while the container is "created" (see create.c)
+ *   config.json the bundle's config as it was at create
  * Writers and readers that need a stable view take flock() on the directory
  * itself, so no separate lock file can be left behind.
  *
@@ -22,6 +23,7 @@
 
 #define RUNO_STATE_FILE "state.json"
 #define RUNO_EXEC_FIFO "exec.fifo"
+#define RUNO_STATE_CONFIG "config.json" /* the bundle's, as created */
 #define RUNO_ID_MAX 1024
 
 enum runo_status

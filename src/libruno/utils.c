@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -232,4 +233,34 @@ runo_rfc3339_now (void)
   gmtime_r (&ts.tv_sec, &tm);
   strftime (buf, sizeof (buf), "%Y-%m-%dT%H:%M:%S", &tm);
   return runo_xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+char **
+runo_null_terminated (char **list, size_t n, char *first_if_empty)
+{
+  char **out = runo_xmalloc0 ((n + 2) * sizeof (char *));
+
+  if (n)
+    memcpy (out, list, n * sizeof (char *));
+  else
+    out[0] = first_if_empty;
+  return out;
+}
+
+void
+runo_keep_fds_for_exec (int preserve, const int *own, size_t n_own)
+{
+  int fd;
+  size_t i;
+
+  for (fd = 3; fd < 3 + preserve; fd++)
+    {
+      bool ours = false;
+
+      for (i = 0; i < n_own; i++)
+        ours = ours || own[i] == fd;
+      if (!ours)
+        fcntl (fd, F_SETFD, 0);
+    }
+  syscall (SYS_close_range, 3 + preserve, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
 }

@@ -73,6 +73,16 @@ char *runo_xasprintf (const char *fmt, ...)
 void *runo_xmalloc0 (size_t size);
 char *runo_xstrdup (const char *s);
 
+/* A copy of the array LIST of N strings with a NULL after them, as execve
+   wants (libocispec arrays carry a length instead).  With N == 0 and
+   FIRST_IF_EMPTY set, that string is the only element.  Only the array is
+   allocated: free it, not the strings. */
+char **runo_null_terminated (char **list, size_t n, char *first_if_empty);
+
+/* Before exec: keep fds 3 .. 3+PRESERVE-1 open across exec (except the
+   process's own fds listed in OWN), mark every fd above close-on-exec. */
+void runo_keep_fds_for_exec (int preserve, const int *own, size_t n_own);
+
 /* Current time as RFC 3339 with nanoseconds, UTC ("2006-01-02T15:04:05.999999999Z"). */
 char *runo_rfc3339_now (void);
 

@@ -135,3 +135,52 @@ wait_status() {
   done
   fail "container $id: status [$s], expected [$want]"
 }
+
+# A console socket at $1, as engines provide: receives the pty master
+# (SCM_RIGHTS) and copies what the container writes to its terminal into
+# $2, until the terminal closes.  Runs in the background; its pid is left
+# in $console_pid.
+start_console_receiver() {
+  python3 - "$1" "$2" <<'PY' &
+import os, socket, sys
+path, out = sys.argv[1], sys.argv[2]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+srv.settimeout(20)
+conn, _ = srv.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 1024, 1)
+with open(out, "wb") as f:
+    f.write(b"name=" + msg + b"\n")
+    f.flush()
+    while True:
+        try:
+            data = os.read(fds[0], 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        f.write(data)
+        f.flush()
+PY
+  console_pid=$!
+  on_exit "kill $console_pid 2>/dev/null"
+  local i
+  for i in $(seq 50); do [ -S "$1" ] && return 0; sleep 0.1; done
+  fail "console socket $1 not listening"
+}
+
+# Run CMD... as an engine would: from a subreaper.  Prints "child" when the
+# process whose pid CMD wrote into PIDFILE is then a child of the subreaper
+# (it was not reparented out of the caller's tree), else its parent's pid.
+as_subreaper() {
+  python3 - "$@" <<'PY'
+import ctypes, os, subprocess, sys
+pidfile, cmd = sys.argv[1], sys.argv[2:]
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+pid = int(open(pidfile).read())
+ppid = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1])
+print("child" if ppid == os.getpid() else ppid)
+PY
+}

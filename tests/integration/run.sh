@@ -2,8 +2,9 @@
 # Integration tests: drive the built runo binary.  Each tests/integration/
 # test_*.sh file defines functions named test_*; every function runs in its
 # own subshell with a fresh scratch directory ($T) and state root ($ROOT),
-# removed afterwards whatever the outcome.  Prints one "ok"/"not ok" line a
-# test, then "N passed, N failed".
+# removed afterwards whatever the outcome.  A test that leaves a mount on
+# the host fails.  Prints one "ok"/"not ok" line a test, then "N passed,
+# N failed".
 #
 #   RUNO=/path/to/runo tests/integration/run.sh [PATTERN]
 set -u
@@ -24,6 +25,12 @@ trap 'rm -rf "$rootfs_cache"' EXIT
 "$RUNO_SRCDIR/contrib/mkbundle.sh" "$RUNO" "$rootfs_cache/b" >/dev/null || exit 1
 export RUNO_TEST_ROOTFS=$rootfs_cache/b/rootfs
 
+# The host's mounts as "mount-point source" lines, sorted: a test must
+# leave the same list behind (repeated lines count, for stacked mounts).
+host_mounts() {
+  awk '{ for (i = 7; $i != "-"; i++) ; print $5, $(i + 2) }' /proc/self/mountinfo | LC_ALL=C sort
+}
+
 passed=0
 failed=0
 failures=()
@@ -35,6 +42,7 @@ for file in "$here"/test_*.sh; do
     # Output goes to a file, not a pipe: a container inherits the test's
     # stdio and may outlive a command, which would hold a pipe open.
     log=$scratch.log
+    mounts_before=$(host_mounts)
     (
       export T=$scratch ROOT=$scratch/root
       cd "$scratch" || exit 1
@@ -45,6 +53,15 @@ for file in "$here"/test_*.sh; do
       "$t"
     ) >"$log" 2>&1 </dev/null
     rc=$?
+    extra=$(LC_ALL=C comm -13 <(printf '%s\n' "$mounts_before") <(host_mounts))
+    if [ -n "$extra" ]; then
+      printf 'FAIL: mounts left on the host:\n%s\n' "$extra" >>"$log"
+      [ $rc != 0 ] || rc=1
+      # rm -rf would go down into a bind mount left in the scratch dir and
+      # delete what it shows: detach those first (they are the test's).
+      printf '%s\n' "$extra" | awk '{print $1}' | grep "^$scratch/" | sort -r |
+        while read -r m; do umount -l "$(printf '%b' "$m")" 2>/dev/null; done
+    fi
     out=$(cat "$log")
     rm -rf "$scratch" "$log"
     if [ $rc = 0 ]; then

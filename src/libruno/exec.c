@@ -1,0 +1,492 @@
+/* runo: exec, a new process in a running container.
+ *
+ * Like create (see create.c), with a joiner: a child of the runtime enters
+ * the container's cgroup, joins each of its namespaces (user first) and
+ * clones the new process with CLONE_PARENT, so that it is the runtime's
+ * child (engines are subreapers and expect it in their tree) and, having
+ * been cloned after setns(), inside the container's pid and time
+ * namespaces.  Once the runtime has its pid (INIT_PID, from the joiner) and
+ * says so (HOST_SETUP_DONE), the process sets itself up and reports over
+ * the sync socket: [PTY_MASTER] then READY, or ERROR.
+ */
+#include <config.h>
+
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "log.h"
+#include "namespaces.h"
+#include "ocispec.h"
+#include "process.h"
+#include "sync.h"
+#include "terminal.h"
+#include "utils.h"
+
+struct exec
+{
+  runo_context *ctx;
+  const runo_exec_options *opts;
+  oci_config *config; /* the container's, with the process to run */
+  runo_cgroup *cgroup;
+  int ns_fds[RUNO_NS_COUNT]; /* the init's namespaces that are not ours */
+  int sync_fd[2];
+  pid_t pid;
+};
+
+static void
+exec_release (struct exec *e)
+{
+  int i;
+
+  if (e->pid > 0)
+    {
+      kill (e->pid, SIGKILL);
+      while (waitpid (e->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    if (e->ns_fds[i] >= 0)
+      close (e->ns_fds[i]);
+  if (e->sync_fd[0] >= 0)
+    close (e->sync_fd[0]);
+  if (e->sync_fd[1] >= 0)
+    close (e->sync_fd[1]);
+  runo_cgroup_free (e->cgroup);
+  oci_config_free (e->config);
+}
+
+/* The process to run: --process FILE as is, parsed as the process of a
+   config so its errors name the same paths as config.json's. */
+static int
+load_process (const runo_exec_options *opts, oci_config *config,
+              runo_error **err)
+{
+  cleanup_free char *data = NULL;
+  cleanup_free char *doc = NULL;
+  char *parse_err = NULL;
+  oci_config *wrapper;
+  size_t len;
+
+  if (opts->process_file == NULL)
+    return 0;
+  if (runo_read_file_at (AT_FDCWD, opts->process_file, 16 * 1024 * 1024,
+                         &data, &len, err)
+      < 0)
+    return runo_error_wrap (err, "--process");
+  doc = runo_xasprintf ("{\"ociVersion\":\"" OCI_SPEC_VERSION
+                        "\",\"process\":%s}",
+                        data);
+  wrapper = oci_config_parse_data (doc, strlen (doc), opts->process_file,
+                                   &parse_err);
+  if (wrapper == NULL)
+    {
+      runo_error_make (err, 0, "%s", parse_err ? parse_err : "parse error");
+      free (parse_err);
+      return -1;
+    }
+  oci_config_process_free (config->process);
+  config->process = steal_pointer (&wrapper->process);
+  oci_config_free (wrapper);
+  return 0;
+}
+
+static char **
+append_string (char **list, size_t *len, const char *value)
+{
+  char **grown = realloc (list, (*len + 1) * sizeof (char *));
+
+  if (grown == NULL)
+    abort ();
+  grown[(*len)++] = runo_xstrdup (value);
+  return grown;
+}
+
+/* exec ID CMD... : the container's own process, with what the command line
+   changes (runc's rules: env entries are added, the rest replaced). */
+static int
+apply_cli (const runo_exec_options *opts, oci_config_process *p,
+           runo_error **err)
+{
+  size_t i;
+
+  if (opts->process_file)
+    return 0;
+  if (opts->argc == 0)
+    return runo_error_make (err, 0, "missing command to run");
+  for (i = 0; i < p->args_len; i++)
+    free (p->args[i]);
+  free (p->args);
+  p->args = NULL;
+  p->args_len = 0;
+  for (i = 0; i < opts->argc; i++)
+    p->args = append_string (p->args, &p->args_len, opts->argv[i]);
+  p->args_present = true;
+  for (i = 0; i < opts->env_len; i++)
+    p->env = append_string (p->env, &p->env_len, opts->env[i]);
+  p->env_present = p->env_present || opts->env_len;
+  if (opts->cwd)
+    {
+      free (p->cwd);
+      p->cwd = runo_xstrdup (opts->cwd);
+    }
+  if (opts->user)
+    {
+      unsigned long uid, gid = 0;
+      char *end;
+
+      uid = strtoul (opts->user, &end, 10);
+      if (*end == ':')
+        gid = strtoul (end + 1, &end, 10);
+      if (*end || end == opts->user || uid > 0xffffffffUL
+          || gid > 0xffffffffUL)
+        return runo_error_make (err, 0, "--user %s: expected UID[:GID]",
+                                opts->user);
+      if (p->user == NULL)
+        p->user = runo_xmalloc0 (sizeof (*p->user));
+      p->user->uid = (uint32_t) uid;
+      p->user->gid = (uint32_t) gid;
+      p->user->uid_present = p->user->gid_present = true;
+    }
+  if (opts->caps_len)
+    {
+      if (p->capabilities == NULL)
+        p->capabilities = runo_xmalloc0 (sizeof (*p->capabilities));
+      for (i = 0; i < opts->caps_len; i++)
+        {
+          oci_config_process_capabilities *c = p->capabilities;
+          c->bounding = append_string (c->bounding, &c->bounding_len,
+                                       opts->caps[i]);
+          c->effective = append_string (c->effective, &c->effective_len,
+                                        opts->caps[i]);
+          c->permitted = append_string (c->permitted, &c->permitted_len,
+                                        opts->caps[i]);
+          c->bounding_present = c->effective_present = c->permitted_present
+              = true;
+        }
+    }
+  if (opts->no_new_privs)
+    p->no_new_privileges = p->no_new_privileges_present = true;
+  p->terminal = opts->tty;
+  p->terminal_present = true;
+  return 0;
+}
+
+/* Every namespace of init that is not the runtime's own is joined. */
+static int
+open_namespaces (struct exec *e, pid_t init, runo_error **err)
+{
+  int i;
+
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    {
+      char path[64];
+      struct stat theirs, ours;
+      const char *name = runo_ns_proc_name ((enum runo_ns) i);
+
+      snprintf (path, sizeof (path), "/proc/%d/ns/%s", init, name);
+      if (stat (path, &theirs) < 0)
+        {
+          if (errno == ENOENT && i == RUNO_NS_TIME)
+            continue; /* kernel without time namespaces */
+          return runo_error_errno (err, "stat `%s`", path);
+        }
+      snprintf (path, sizeof (path), "/proc/self/ns/%s", name);
+      if (stat (path, &ours) == 0 && ours.st_ino == theirs.st_ino
+          && ours.st_dev == theirs.st_dev)
+        continue;
+      snprintf (path, sizeof (path), "/proc/%d/ns/%s", init, name);
+      e->ns_fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (e->ns_fds[i] < 0)
+        return runo_error_errno (err, "open `%s`", path);
+    }
+  return 0;
+}
+
+static int
+process_setup (struct exec *e, char **exe, runo_error **err)
+{
+  const oci_config_process *process = e->config->process;
+  int sync = e->sync_fd[1];
+  cleanup_free char *warnings = NULL;
+  runo_sync_msg msg;
+
+  /* The joiner reports our pid on the same socket: speak only after the
+     runtime has it. */
+  if (runo_sync_expect (sync, RUNO_SYNC_HOST_SETUP_DONE, &msg, err) < 0)
+    return -1;
+  runo_sync_msg_release (&msg);
+  if (process->terminal)
+    {
+      cleanup_close int master = runo_terminal_setup (process, err);
+
+      if (master < 0)
+        return runo_error_wrap (err, "terminal");
+      if (runo_sync_send (sync, RUNO_SYNC_PTY_MASTER, 0, NULL, 0, &master, 1,
+                          err)
+          < 0)
+        return -1;
+    }
+  if (runo_process_setup_privileged (e->config, err) < 0)
+    return -1;
+  {
+    const int own[] = { sync };
+    runo_keep_fds_for_exec (e->opts->preserve_fds, own, 1);
+  }
+  if (runo_process_finalize (process, &warnings, err) < 0)
+    return -1;
+  if (runo_process_find_executable (process, exe, err) < 0)
+    return -1;
+  prctl (PR_SET_PDEATHSIG, 0);
+  return runo_sync_send (sync, RUNO_SYNC_READY, 0, warnings,
+                         warnings ? strlen (warnings) : 0, NULL, 0, err);
+}
+
+static void __attribute__ ((noreturn))
+exec_child (struct exec *e)
+{
+  const oci_config_process *process = e->config->process;
+  runo_error *err = NULL;
+  cleanup_free char *exe = NULL;
+  sigset_t none;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (process_setup (e, &exe, &err) < 0)
+    {
+      runo_sync_report_error (e->sync_fd[1], &err);
+      _exit (EXIT_FAILURE);
+    }
+  close (e->sync_fd[1]);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  execve (exe, runo_null_terminated (process->args, process->args_len, NULL),
+          runo_null_terminated (process->env, process->env_len, NULL));
+  _exit (127);
+}
+
+static void __attribute__ ((noreturn))
+joiner (struct exec *e)
+{
+  runo_error *err = NULL;
+  int sync = e->sync_fd[1];
+  pid_t pid;
+  int i;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  close (e->sync_fd[0]);
+  /* Into the cgroup while the host's cgroup filesystem is still in view;
+     the process cloned below inherits it. */
+  if (e->cgroup && runo_cgroup_enter (e->cgroup, getpid (), &err) < 0)
+    goto fail;
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    {
+      if (e->ns_fds[i] < 0)
+        continue;
+      if (setns (e->ns_fds[i], runo_ns_clone_flag ((enum runo_ns) i)) < 0)
+        {
+          runo_error_errno (&err, "join %s namespace",
+                            runo_ns_config_name ((enum runo_ns) i));
+          goto fail;
+        }
+      close (e->ns_fds[i]);
+      e->ns_fds[i] = -1;
+    }
+  pid = (pid_t) syscall (SYS_clone, (unsigned long) CLONE_PARENT | SIGCHLD,
+                         NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    {
+      runo_error_errno (&err, "clone");
+      goto fail;
+    }
+  if (pid == 0)
+    exec_child (e);
+  if (runo_sync_send (sync, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL,
+                      0, &err)
+      < 0)
+    {
+      kill (pid, SIGKILL);
+      goto fail;
+    }
+  _exit (EXIT_SUCCESS);
+fail:
+  runo_sync_report_error (sync, &err);
+  _exit (EXIT_FAILURE);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, runo_error **err)
+{
+  char buf[32];
+  int len = snprintf (buf, sizeof (buf), "%d", pid);
+  cleanup_free char *tmp = runo_xasprintf ("%s.tmp", path);
+  cleanup_close int fd
+      = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    return runo_error_errno (err, "pid file `%s`", path);
+  if (runo_write_all (fd, buf, (size_t) len) < 0 || rename (tmp, path) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return runo_error_make (err, saved, "pid file `%s`", path);
+    }
+  return 0;
+}
+
+static int
+spawn (struct exec *e, runo_error **err)
+{
+  runo_sync_msg msg;
+  pid_t joiner_pid;
+  int sync;
+
+  if (runo_sync_pair (e->sync_fd, err) < 0)
+    return -1;
+  sync = e->sync_fd[0];
+  joiner_pid = fork ();
+  if (joiner_pid < 0)
+    return runo_error_errno (err, "fork");
+  if (joiner_pid == 0)
+    joiner (e);
+  close (e->sync_fd[1]);
+  e->sync_fd[1] = -1;
+  if (runo_sync_expect (sync, RUNO_SYNC_INIT_PID, &msg, err) == 0)
+    {
+      if (msg.len == sizeof (pid_t))
+        memcpy (&e->pid, msg.payload, sizeof (pid_t));
+      runo_sync_msg_release (&msg);
+    }
+  while (waitpid (joiner_pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (*err)
+    return -1;
+  if (runo_sync_send_type (sync, RUNO_SYNC_HOST_SETUP_DONE, err) < 0)
+    return -1;
+  if (e->config->process->terminal)
+    {
+      int ret;
+
+      if (runo_sync_expect (sync, RUNO_SYNC_PTY_MASTER, &msg, err) < 0)
+        return -1;
+      ret = runo_terminal_send_master (e->opts->console_socket, msg.fds[0],
+                                       err);
+      runo_sync_msg_release (&msg);
+      if (ret < 0)
+        return -1;
+    }
+  if (runo_sync_expect (sync, RUNO_SYNC_READY, &msg, err) < 0)
+    return -1;
+  if (msg.payload)
+    runo_warning (e->ctx, "%s", msg.payload);
+  runo_sync_msg_release (&msg);
+  if (e->opts->pid_file && write_pid_file (e->opts->pid_file, e->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+wait_forwarding (pid_t pid, const sigset_t *forwarded, int *exit_status,
+                 runo_error **err)
+{
+  cleanup_close int sfd = signalfd (-1, forwarded, SFD_CLOEXEC);
+  int status;
+
+  if (sfd < 0)
+    return runo_error_errno (err, "signalfd");
+  for (;;)
+    {
+      struct signalfd_siginfo si;
+      pid_t r = waitpid (pid, &status, WNOHANG);
+
+      if (r == pid)
+        break;
+      if (r < 0 && errno != EINTR)
+        return runo_error_errno (err, "wait for process");
+      if (read (sfd, &si, sizeof (si)) != sizeof (si))
+        {
+          if (errno == EINTR)
+            continue;
+          return runo_error_errno (err, "read signal");
+        }
+      if (si.ssi_signo != SIGCHLD)
+        kill (pid, (int) si.ssi_signo);
+    }
+  *exit_status = WIFEXITED (status)     ? WEXITSTATUS (status)
+                 : WIFSIGNALED (status) ? 128 + WTERMSIG (status)
+                                        : 1;
+  return 0;
+}
+
+int
+runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
+                     int *exit_status, runo_error **err)
+{
+  struct exec e = { .ctx = ctx, .opts = opts, .sync_fd = { -1, -1 } };
+  struct runo_container c;
+  sigset_t forwarded, old;
+  int i, ret = -1;
+
+  *exit_status = 0;
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    e.ns_fds[i] = -1;
+  if (runo_container_open (ctx, opts->id, false, &c, err) < 0)
+    goto out;
+  if (c.status != RUNO_STATUS_RUNNING)
+    {
+      runo_error_make (err, 0, "container `%s` is %s: cannot exec in it",
+                       opts->id, runo_status_name (c.status));
+      goto out;
+    }
+  e.config = runo_container_config (&c, err);
+  if (e.config == NULL)
+    goto out;
+  if (load_process (opts, e.config, err) < 0
+      || apply_cli (opts, e.config->process, err) < 0)
+    goto out;
+  if (e.config->process->terminal && opts->console_socket == NULL)
+    {
+      runo_error_make (err, 0, "process.terminal: needs --console-socket");
+      goto out;
+    }
+  if (runo_process_validate (e.config->process, err) < 0
+      || runo_container_cgroup (&c, &e.cgroup, err) < 0
+      || open_namespaces (&e, c.state->pid, err) < 0)
+    goto out;
+  runo_container_close (&c);
+
+  /* As for run: blocked before the process exists so nothing is lost. */
+  sigfillset (&forwarded);
+  sigdelset (&forwarded, SIGSEGV);
+  sigdelset (&forwarded, SIGBUS);
+  sigdelset (&forwarded, SIGILL);
+  sigdelset (&forwarded, SIGFPE);
+  if (!opts->detach)
+    sigprocmask (SIG_BLOCK, &forwarded, &old);
+  ret = spawn (&e, err);
+  if (ret == 0 && !opts->detach)
+    {
+      ret = wait_forwarding (e.pid, &forwarded, exit_status, err);
+      e.pid = -1; /* reaped */
+    }
+  if (!opts->detach)
+    sigprocmask (SIG_SETMASK, &old, NULL);
+  if (ret == 0)
+    e.pid = -1; /* detached: it lives on */
+out:
+  runo_container_close (&c);
+  exec_release (&e);
+  return ret;
+}
