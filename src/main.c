@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "git-version.h"
+#include "libruno/cloned_binary.h"
 #include "libruno/features.h"
 #include "libruno/log.h"
 #include "libruno/state.h"
@@ -228,8 +229,17 @@ parse_global_options (runo_context *ctx, int argc, char **argv)
   return 0;
 }
 
+/* Commands whose processes enter a container run from a sealed copy of
+   runo (see cloned_binary.h). */
+static bool
+enters_container (const char *command)
+{
+  return strcmp (command, "create") == 0 || strcmp (command, "run") == 0
+         || strcmp (command, "exec") == 0;
+}
+
 int
-main (int argc, char **argv)
+main (int argc, char **argv, char **envp)
 {
   runo_context ctx = {
     .state_root = RUNO_DEFAULT_STATE_ROOT,
@@ -262,6 +272,13 @@ main (int argc, char **argv)
       return ret;
     }
   ctx.command = cmd->name;
+  if (enters_container (cmd->name)
+      && runo_ensure_cloned_binary (argv, envp, &err) < 0)
+    {
+      runo_log_error (&ctx, &err);
+      runo_log_close (&ctx);
+      return EXIT_FAILURE;
+    }
   if (cmd->run == NULL)
     {
       runo_log (&ctx, RUNO_LOG_ERROR, "%s: not implemented", cmd->name);

@@ -410,6 +410,9 @@ container_init (struct create *c)
   const oci_config_process *process = c->config->process;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Until it execs, init is runo: no process of the container may ptrace
+     it or open its /proc files (exe, fds, mem).  execve resets this. */
+  prctl (PR_SET_DUMPABLE, 0);
   close (c->sync_fd[0]);
   c->sync_fd[0] = -1;
   if (init_setup (c, &state_json, &exe, &err) < 0)

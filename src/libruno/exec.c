@@ -264,6 +264,8 @@ exec_child (struct exec *e)
   sigset_t none;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Runo until execve (which resets it): not for the container's eyes. */
+  prctl (PR_SET_DUMPABLE, 0);
   if (process_setup (e, &exe, &err) < 0)
     {
       runo_sync_report_error (e->sync_fd[1], &err);
