@@ -113,7 +113,7 @@ delete_on_exit() { on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $1 >/dev/n
 assert_no_leftovers() {
   local p leftovers=
   for p in /proc/[0-9]*; do
-    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$T/"; then
+    if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$T/"; then
       leftovers="$leftovers ${p#/proc/}"
     fi
   done

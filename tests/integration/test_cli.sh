@@ -18,14 +18,6 @@ test_help_lists_every_command() {
   done
 }
 
-test_unbuilt_commands_say_not_implemented() {
-  for c in exec; do
-    capture r "$c" some-id
-    assert_error "^runo: $c: not implemented\$"
-  done
-  [ ! -e "$ROOT" ] || fail "a failed command created the state root"
-}
-
 test_unknown_command_and_options() {
   capture r frobnicate
   assert_error "^runo: frobnicate: unknown command\$"
