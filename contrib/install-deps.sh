@@ -6,4 +6,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake libtool pkg-config git ca-certificates \
   libyajl-dev libseccomp-dev libcap-dev libmnl-dev check libsubunit-dev \
-  python3 go-md2man busybox-static iproute2 procps >/dev/null
+  python3 go-md2man busybox-static iproute2 procps \
+  golang-github-containers-common >/dev/null

@@ -53,6 +53,7 @@
 #include "ocispec.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -81,6 +82,7 @@ struct create
   char *created;
   runo_cgroup *cgroup;
   bool cgroup_created;
+  runo_seccomp *seccomp; /* compiled before init exists */
 };
 
 static void
@@ -99,6 +101,7 @@ create_release (struct create *c)
       runo_error_release (&ignored);
     }
   runo_cgroup_free (c->cgroup);
+  runo_seccomp_free (c->seccomp);
   if (c->claimed)
     {
       runo_error *ignored = NULL;
@@ -171,9 +174,6 @@ reject_unsupported (const oci_config *config, runo_error **err)
 {
   const oci_config_linux *l = config->linux_;
 
-  if (l->seccomp)
-    return runo_error_make (err, ENOSYS,
-                            "linux.seccomp: not implemented yet");
   if (l->intel_rdt)
     return runo_error_make (err, ENOSYS, "linux.intelRdt: not supported");
   if (l->memory_policy)
@@ -231,6 +231,15 @@ validate (struct create *c, runo_error **err)
       || runo_process_validate_personality (config->linux_->personality, err)
              < 0)
     return -1;
+  /* Compiled here: errors show before anything is built, and init only
+     has to install the program. */
+  if (config->linux_->seccomp
+      && runo_seccomp_compile (config->linux_->seccomp, &c->seccomp, err) < 0)
+    return runo_error_wrap (err, "linux.seccomp");
+  if (c->seccomp && runo_seccomp_needs_notify (c->seccomp)
+      && config->linux_->seccomp->listener_path == NULL)
+    return runo_error_make (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY needs "
+                                    "listenerPath");
   return runo_rootfs_validate (config, err);
 }
 
@@ -366,7 +375,9 @@ init_setup (struct create *c, char **state_json, char **exe,
     const int own[] = { c->sync_fd[1], c->fifo_fd };
     runo_keep_fds_for_exec (c->opts->preserve_fds, own, 2);
   }
-  if (runo_process_finalize (config->process, &warnings, err) < 0)
+  if (runo_process_finalize_with_seccomp (config->process, c->seccomp, sync,
+                                          &warnings, err)
+      < 0)
     return -1;
   /* After finalize: `./x` is relative to the process's cwd and access is
      checked as the process's user. */
@@ -579,13 +590,18 @@ make_state (const struct create *c, unsigned long long start_time)
 static int
 run_runtime_hooks (struct create *c, char **state_json, runo_error **err)
 {
-  cleanup_state runo_state *st = make_state (c, 0);
   const oci_config_hooks *hooks = c->config->hooks;
+  cleanup_state runo_state *st = NULL;
 
+  /* The state is for hooks only: most containers have none. */
+  if (hooks == NULL
+      || hooks->prestart_len + hooks->create_runtime_len
+                 + hooks->create_container_len + hooks->start_container_len
+             == 0)
+    return 0;
+  st = make_state (c, 0);
   *state_json = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING,
                                     false);
-  if (hooks == NULL)
-    return 0;
   if (runo_hooks_run (hooks->prestart, hooks->prestart_len, "prestart",
                       *state_json, err)
       < 0)
@@ -662,6 +678,28 @@ finish_create (struct create *c, runo_error **err)
   return 0;
 }
 
+/* Hand the seccomp listener fd of init to the agent at listenerPath with
+   the container's state, before anything else: init may already be
+   blocked in a syscall only the agent can answer. */
+static int
+forward_seccomp_listener (struct create *c, runo_error **err)
+{
+  const oci_config_linux_seccomp *sc = c->config->linux_->seccomp;
+  cleanup_state runo_state *st = make_state (c, 0);
+  cleanup_free char *state_json = NULL;
+  runo_sync_msg msg;
+  int ret;
+
+  if (runo_sync_expect (c->sync_fd[0], RUNO_SYNC_SECCOMP_FD, &msg, err) < 0)
+    return -1;
+  state_json = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING,
+                                   false);
+  ret = runo_seccomp_send_notify_fd (sc->listener_path, msg.fds[0], c->pid,
+                                     sc->listener_metadata, state_json, err);
+  runo_sync_msg_release (&msg);
+  return ret < 0 ? runo_error_wrap (err, "linux.seccomp.listenerPath") : 0;
+}
+
 static int
 drive_init (struct create *c, runo_error **err)
 {
@@ -676,7 +714,7 @@ drive_init (struct create *c, runo_error **err)
   if (run_runtime_hooks (c, &state_json, err) < 0)
     return -1;
   if (runo_sync_send (sync, RUNO_SYNC_HOOKS_DONE, 0, state_json,
-                      strlen (state_json), NULL, 0, err)
+                      state_json ? strlen (state_json) : 0, NULL, 0, err)
       < 0)
     return -1;
   if (c->config->process->terminal)
@@ -691,6 +729,9 @@ drive_init (struct create *c, runo_error **err)
       if (ret < 0)
         return -1;
     }
+  if (c->seccomp && runo_seccomp_needs_notify (c->seccomp)
+      && forward_seccomp_listener (c, err) < 0)
+    return -1;
   if (runo_sync_expect (sync, RUNO_SYNC_READY, &msg, err) < 0)
     return -1;
   if (msg.payload)

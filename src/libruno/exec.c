@@ -32,6 +32,7 @@
 #include "namespaces.h"
 #include "ocispec.h"
 #include "process.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "terminal.h"
 #include "utils.h"
@@ -45,6 +46,8 @@ struct exec
   int ns_fds[RUNO_NS_COUNT]; /* the init's namespaces that are not ours */
   int sync_fd[2];
   pid_t pid;
+  runo_seccomp *seccomp; /* the container's filter, applied to exec too */
+  char *state_json;      /* for a seccomp agent */
 };
 
 static void
@@ -66,6 +69,8 @@ exec_release (struct exec *e)
   if (e->sync_fd[1] >= 0)
     close (e->sync_fd[1]);
   runo_cgroup_free (e->cgroup);
+  runo_seccomp_free (e->seccomp);
+  free (e->state_json);
   oci_config_free (e->config);
 }
 
@@ -246,7 +251,9 @@ process_setup (struct exec *e, char **exe, runo_error **err)
     const int own[] = { sync };
     runo_keep_fds_for_exec (e->opts->preserve_fds, own, 1);
   }
-  if (runo_process_finalize (process, &warnings, err) < 0)
+  if (runo_process_finalize_with_seccomp (process, e->seccomp, sync,
+                                          &warnings, err)
+      < 0)
     return -1;
   if (runo_process_find_executable (process, exe, err) < 0)
     return -1;
@@ -389,6 +396,20 @@ spawn (struct exec *e, runo_error **err)
       if (ret < 0)
         return -1;
     }
+  if (e->seccomp && runo_seccomp_needs_notify (e->seccomp))
+    {
+      const oci_config_linux_seccomp *sc = e->config->linux_->seccomp;
+      int ret;
+
+      if (runo_sync_expect (sync, RUNO_SYNC_SECCOMP_FD, &msg, err) < 0)
+        return -1;
+      ret = runo_seccomp_send_notify_fd (sc->listener_path, msg.fds[0],
+                                         e->pid, sc->listener_metadata,
+                                         e->state_json, err);
+      runo_sync_msg_release (&msg);
+      if (ret < 0)
+        return runo_error_wrap (err, "linux.seccomp.listenerPath");
+    }
   if (runo_sync_expect (sync, RUNO_SYNC_READY, &msg, err) < 0)
     return -1;
   if (msg.payload)
@@ -467,6 +488,15 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
       || runo_container_cgroup (&c, &e.cgroup, err) < 0
       || open_namespaces (&e, c.state->pid, err) < 0)
     goto out;
+  if (e.config->linux_ && e.config->linux_->seccomp)
+    {
+      if (runo_seccomp_compile (e.config->linux_->seccomp, &e.seccomp, err)
+          < 0)
+        goto out;
+      if (runo_seccomp_needs_notify (e.seccomp))
+        e.state_json = runo_state_to_json (c.state, opts->id, c.status,
+                                           false);
+    }
   runo_container_close (&c);
 
   /* As for run: blocked before the process exists so nothing is lost. */

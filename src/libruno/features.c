@@ -12,6 +12,7 @@
 #include "mounts.h"
 #include "namespaces.h"
 #include "ocispec.h"
+#include "seccomp.h"
 #include "utils.h"
 
 const char *
@@ -75,6 +76,7 @@ runo_features_json (char **json, runo_error **err)
   oci_features_linux_mount_extensions_idmap idmap = { 0 };
   oci_features_linux_net_devices net_devices = { 0 };
   oci_map_string annotations = { 0 };
+  const char *supported_flags[RUNO_SECCOMP_N_FLAGS];
   char *keys[1], *values[1];
   char *gen_err = NULL;
 
@@ -105,7 +107,7 @@ runo_features_json (char **json, runo_error **err)
   cgroup.systemd_present = cgroup.systemd_user_present = true;
   cgroup.rdma = cgroup.rdma_present = true;
   linux_features.cgroup = &cgroup;
-  seccomp.enabled_present = true; /* not implemented yet */
+  runo_seccomp_features (&seccomp, supported_flags);
   linux_features.seccomp = &seccomp;
   apparmor.enabled_present = true;
   linux_features.apparmor = &apparmor;

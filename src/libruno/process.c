@@ -1,7 +1,10 @@
 #include <config.h>
 
 #include "process.h"
+
 #include "capabilities.h"
+#include "seccomp.h"
+#include "sync.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -779,5 +782,39 @@ runo_process_finalize (const oci_config_process *process, char **warnings,
   if (process->no_new_privileges
       && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return runo_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");
+  return 0;
+}
+
+/* Install the filter and, when it has a listener, hand the fd to the
+   runtime (which forwards it to the agent). */
+static int
+load_seccomp (const runo_seccomp *seccomp, int sync_fd, runo_error **err)
+{
+  int notify_fd = -1;
+  int ret;
+
+  if (runo_seccomp_load (seccomp, &notify_fd, err) < 0)
+    return runo_error_wrap (err, "linux.seccomp");
+  if (notify_fd < 0)
+    return 0;
+  ret = runo_sync_send (sync_fd, RUNO_SYNC_SECCOMP_FD, 0, NULL, 0, &notify_fd,
+                        1, err);
+  close (notify_fd);
+  return ret;
+}
+
+int
+runo_process_finalize_with_seccomp (const oci_config_process *process,
+                                    const runo_seccomp *seccomp, int sync_fd,
+                                    char **warnings, runo_error **err)
+{
+  bool nnp = process->no_new_privileges_present && process->no_new_privileges;
+
+  if (seccomp && !nnp && load_seccomp (seccomp, sync_fd, err) < 0)
+    return -1;
+  if (runo_process_finalize (process, warnings, err) < 0)
+    return -1;
+  if (seccomp && nnp && load_seccomp (seccomp, sync_fd, err) < 0)
+    return -1;
   return 0;
 }

@@ -70,4 +70,17 @@ int runo_process_find_executable (const oci_config_process *process,
 int runo_process_finalize (const oci_config_process *process,
                            char **warnings, runo_error **err);
 
+/* runo_process_finalize with the seccomp filter (may be NULL) installed
+   at the right moment: without noNewPrivileges before the capabilities
+   are dropped (installing needs CAP_SYS_ADMIN then), with it right after
+   no_new_privs, as late as possible.  A listener fd is sent to the runtime
+   over SYNC_FD (RUNO_SYNC_SECCOMP_FD).  The filter is in place for what
+   follows in the process (sync messages, the wait for start, execve), as
+   with runc: profiles must allow those. */
+struct runo_seccomp;
+int runo_process_finalize_with_seccomp (const oci_config_process *process,
+                                        const struct runo_seccomp *seccomp,
+                                        int sync_fd, char **warnings,
+                                        runo_error **err);
+
 #endif

@@ -25,6 +25,7 @@ static const char *const type_names[] = {
   [RUNO_SYNC_MOUNTS_DONE] = "mounts done",
   [RUNO_SYNC_HOOKS_DONE] = "hooks done",
   [RUNO_SYNC_PTY_MASTER] = "pty master",
+  [RUNO_SYNC_SECCOMP_FD] = "seccomp listener",
   [RUNO_SYNC_READY] = "ready",
 };
 

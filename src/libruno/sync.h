@@ -28,6 +28,7 @@ enum runo_sync_type
   RUNO_SYNC_HOOKS_DONE,  /* runtime -> init: createRuntime hooks ran;
                             payload: state JSON for the container's hooks */
   RUNO_SYNC_PTY_MASTER,  /* init -> runtime: the pty master (1 fd) */
+  RUNO_SYNC_SECCOMP_FD,  /* init -> runtime: seccomp listener (1 fd) */
   RUNO_SYNC_READY,       /* init -> runtime: created, waiting for start;
                             payload: warnings to log, if any */
   RUNO_SYNC_TYPE_MAX,

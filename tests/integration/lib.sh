@@ -75,7 +75,8 @@ JSON
 }
 
 # A busybox bundle in $T/bundle (or $1) with a config fit for tests: the
-# default of `runo spec` with no terminal and args "true".  Build the rootfs once per run
+# default of `runo spec` with no terminal and args "true".  Two containers
+# running at once need two bundles (each bundle has its own cgroup).  Build the rootfs once per run
 # and copy it: hard links keep it cheap.
 make_bundle() {
   local dir=${1:-$T/bundle}
@@ -88,10 +89,13 @@ make_bundle() {
     rm -f "$dir/config.json"
   fi
   "$RUNO" spec --bundle "$dir"
-  edit_config "$dir" '
-d["process"]["terminal"] = False
-d["process"]["args"] = ["true"]
-'
+  # A cgroup named after the test and bundle, not after the container id,
+  # which other runs on the machine may use too.
+  edit_config "$dir" "
+d['process']['terminal'] = False
+d['process']['args'] = ['true']
+d['linux']['cgroupsPath'] = '/runo-test-${T##*/}-$(basename "$dir")'
+"
 }
 
 # Apply python statements to d, the parsed config.json of bundle $1.

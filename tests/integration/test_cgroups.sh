@@ -2,11 +2,12 @@
 # from the cgroup files, and the effects that are cheap to show.  Container
 # ids start with runo-t- so that a leftover cgroup is easy to spot.
 
-cg_dir() { echo "/sys/fs/cgroup/$1/$2"; }
+# The cgroup of a container made from $T/bundle (see make_bundle).
+cg_dir() { echo "/sys/fs/cgroup/$1/runo-test-${T##*/}-bundle"; }
 
 assert_cgroup_gone() {
   local left
-  left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$1" 2>/dev/null)
+  left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "runo-test-${T##*/}-*" 2>/dev/null)
   [ -z "$left" ] || fail "cgroup left behind: $left"
 }
 

@@ -90,8 +90,8 @@ test_features_document() {
   assert_eq "$(json_get "$T/f.json" 'all(o in d["mountOptions"] for o in ["rbind", "rro", "idmap", "tmpcopyup", "rslave"])')" true
   assert_eq "$(json_get "$T/f.json" '"CAP_SYS_ADMIN" in d["linux"]["capabilities"]')" true
   assert_eq "$(json_get "$T/f.json" '(d["linux"]["cgroup"]["v1"], d["linux"]["cgroup"]["v2"], d["linux"]["cgroup"]["systemd"])')" '[true, true, false]'
-  # Not implemented yet, so not claimed.
-  assert_eq "$(json_get "$T/f.json" 'd["linux"]["seccomp"]["enabled"]')" false
+  assert_eq "$(json_get "$T/f.json" 'd["linux"]["seccomp"]["enabled"]')" true
+  assert_eq "$(json_get "$T/f.json" '"SCMP_ACT_NOTIFY" in d["linux"]["seccomp"]["actions"]')" true
 }
 
 test_state_of_missing_container() {

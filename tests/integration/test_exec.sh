@@ -18,12 +18,14 @@ test_exec_joins_every_namespace_and_the_cgroup() {
   for ns in pid mnt net ipc uts cgroup user time; do
     assert_eq "$(ns_inode "$epid" "$ns")" "$(ns_inode "$init" "$ns")" "$ns namespace"
   done
-  grep -qx "$epid" "/sys/fs/cgroup/pids/$id/cgroup.procs" || fail "exec'd process not in the container's cgroup"
+  grep -qx "$epid" "/sys/fs/cgroup/pids/runo-test-${T##*/}-bundle/cgroup.procs" || fail "exec'd process not in the container's cgroup"
   capture r ps --format json "$id"
   assert_contains "$out" "$epid"
   # Engines are subreapers: exec'd processes (and init) stay in their tree.
   assert_eq "$(as_subreaper "$T/exec2.pid" "$RUNO" --root "$ROOT" exec -d --pid-file "$T/exec2.pid" "$id" sleep 1000)" child
-  assert_eq "$(as_subreaper "$T/init2.pid" "$RUNO" --root "$ROOT" run -d --bundle "$T/bundle" --pid-file "$T/init2.pid" "$id-2")" child
+  make_bundle "$T/bundle2"
+  edit_config "$T/bundle2" 'd["process"]["args"] = ["sleep", "1000"]'
+  assert_eq "$(as_subreaper "$T/init2.pid" "$RUNO" --root "$ROOT" run -d --bundle "$T/bundle2" --pid-file "$T/init2.pid" "$id-2")" child
   r delete --force "$id-2"
 }
 

@@ -105,12 +105,14 @@ test_run_detached_and_kill_by_name_and_number() {
 }
 
 test_delete_force_and_created() {
-  make_bundle
-  edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1000"]'
+  make_bundle "$T/ba"
+  make_bundle "$T/bb"
+  edit_config "$T/ba" 'd["process"]["args"] = ["sleep", "1000"]'
+  edit_config "$T/bb" 'd["process"]["args"] = ["sleep", "1000"]'
   delete_on_exit a
   delete_on_exit b
-  r create --bundle "$T/bundle" --pid-file "$T/pa" a
-  r run -d --bundle "$T/bundle" --pid-file "$T/pb" b
+  r create --bundle "$T/ba" --pid-file "$T/pa" a
+  r run -d --bundle "$T/bb" --pid-file "$T/pb" b
   local pa pb
   pa=$(cat "$T/pa") pb=$(cat "$T/pb")
   # A created container can be deleted without --force (its init is killed).

@@ -441,6 +441,69 @@ START_TEST (argument_conditions)
 }
 END_TEST
 
+/* getppid of the 32-bit x86 ABI, which a 64-bit process can call: the
+   filter sees AUDIT_ARCH_I386. */
+static long
+getppid_i386 (void)
+{
+  long r;
+
+  __asm__ volatile ("int $0x80" : "=a"(r) : "a"(64L) : "memory");
+  return r;
+}
+
+#define X32_SYSCALL_BIT 0x40000000L
+
+static int
+child_arches (void *data)
+{
+  (void) data;
+  CHECK (syscall (SYS_getppid) == -1 && errno == 42);
+  CHECK (getppid_i386 () == -42);
+  /* The filter runs before the kernel looks at the number, x32 support
+     or not. */
+  CHECK (syscall (X32_SYSCALL_BIT | SYS_getppid) == -1 && errno == 42);
+  CHECK (syscall (SYS_getpid) == getpid ());
+  return 0;
+}
+
+static int
+child_i386 (void *data)
+{
+  (void) data;
+  getppid_i386 ();
+  return 0;
+}
+
+static int
+child_x32 (void *data)
+{
+  (void) data;
+  syscall (X32_SYSCALL_BIT | SYS_getppid);
+  return 0;
+}
+
+START_TEST (each_architecture_is_filtered)
+{
+  runo_seccomp *s = must_compile (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":["
+      "\"SCMP_ARCH_X86\",\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X32\"],"
+      "\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\","
+      "\"errnoRet\":42}]}");
+
+  assert_exit_zero (run_filtered (s, child_arches, NULL));
+  runo_seccomp_free (s);
+
+  /* Architectures not listed are killed, as libseccomp does. */
+  s = must_compile (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+      "[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":42}]}");
+  assert_killed_by_sigsys (run_filtered (s, child_i386, NULL));
+  assert_killed_by_sigsys (run_filtered (s, child_x32, NULL));
+  runo_seccomp_free (s);
+}
+END_TEST
+
 /* A listening unix socket in a fresh directory. */
 struct listener
 {
@@ -994,6 +1057,7 @@ main (void)
   tcase_add_test (tc, kill_actions_kill);
   tcase_add_test (tc, log_allows_and_trap_signals);
   tcase_add_test (tc, argument_conditions);
+  tcase_add_test (tc, each_architecture_is_filtered);
   tcase_add_test (tc, notify_fd_is_sent_with_the_process_state);
   tcase_add_test (tc, notify_is_answered_by_the_agent);
   tcase_add_test (tc, flags_are_applied);
