@@ -231,15 +231,6 @@ validate (struct create *c, runo_error **err)
       || runo_process_validate_personality (config->linux_->personality, err)
              < 0)
     return -1;
-  /* Compiled here: errors show before anything is built, and init only
-     has to install the program. */
-  if (config->linux_->seccomp
-      && runo_seccomp_compile (config->linux_->seccomp, &c->seccomp, err) < 0)
-    return runo_error_wrap (err, "linux.seccomp");
-  if (c->seccomp && runo_seccomp_needs_notify (c->seccomp)
-      && config->linux_->seccomp->listener_path == NULL)
-    return runo_error_make (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY needs "
-                                    "listenerPath");
   return runo_rootfs_validate (config, err);
 }
 
@@ -774,6 +765,25 @@ setup_cgroup (struct create *c, runo_error **err)
   return runo_cgroup_apply (c->cgroup, l->resources, err);
 }
 
+/* Compiled by the runtime (init only installs the program), through the
+   cache in the state root. */
+static int
+compile_seccomp (struct create *c, runo_error **err)
+{
+  const oci_config_linux_seccomp *sc = c->config->linux_->seccomp;
+  cleanup_close int cache_fd = -1;
+
+  if (sc == NULL)
+    return 0;
+  cache_fd = runo_state_cache_dir (c->root_fd, RUNO_SECCOMP_CACHE);
+  if (runo_seccomp_compile_cached (cache_fd, sc, &c->seccomp, err) < 0)
+    return -1;
+  if (runo_seccomp_needs_notify (c->seccomp) && sc->listener_path == NULL)
+    return runo_error_make (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY needs "
+                                    "listenerPath");
+  return 0;
+}
+
 static int
 do_create (struct create *c, runo_error **err)
 {
@@ -791,6 +801,8 @@ do_create (struct create *c, runo_error **err)
   if (c->dir_fd < 0)
     return -1;
   c->claimed = true;
+  if (compile_seccomp (c, err) < 0)
+    return -1;
   c->created = runo_rfc3339_now ();
   if (setup_cgroup (c, err) < 0)
     return -1;

@@ -490,7 +490,11 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
     goto out;
   if (e.config->linux_ && e.config->linux_->seccomp)
     {
-      if (runo_seccomp_compile (e.config->linux_->seccomp, &e.seccomp, err)
+      cleanup_close int cache_fd
+          = runo_state_cache_dir (c.root_fd, RUNO_SECCOMP_CACHE);
+
+      if (runo_seccomp_compile_cached (cache_fd, e.config->linux_->seccomp,
+                                       &e.seccomp, err)
           < 0)
         goto out;
       if (runo_seccomp_needs_notify (e.seccomp))

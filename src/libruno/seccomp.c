@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "utils.h"
@@ -942,4 +943,132 @@ runo_seccomp_features (oci_features_linux_seccomp *f,
   f->supported_flags = (char **) supported_buf;
   f->supported_flags_len = runo_seccomp_supported_flags (supported_buf);
   f->supported_flags_present = true;
+}
+
+/* ---- the compiled-program cache ----
+   Compiling a large profile costs milliseconds (libseccomp's BPF
+   generation) while engines run many containers with one profile.  A
+   cache entry holds the exact key it was made for: the profile as
+   libocispec writes it, plus what the program depends on besides
+   (libseccomp, runo and kernel versions, which decide names and flags).
+   It is used only if that key is byte for byte the same, so the file
+   name's hash needs no strength.  The cache lives in the state root
+   (0700, root's), on tmpfs, and is rewritten atomically. */
+
+#define CACHE_MAGIC "RUNO-SECCOMP-1\n"
+
+static char *
+cache_key (const oci_config_linux_seccomp *seccomp)
+{
+  const struct scmp_version *v = seccomp_version ();
+  oci_config_linux linux_cfg = { .seccomp = (oci_config_linux_seccomp *) seccomp };
+  oci_config config = { .oci_version = (char *) "1.0.0", .linux_ = &linux_cfg };
+  cleanup_free char *profile = NULL;
+  char *gen_err = NULL;
+  struct utsname uts;
+
+  profile = oci_config_generate (&config, false, &gen_err);
+  if (profile == NULL)
+    {
+      free (gen_err);
+      return NULL;
+    }
+  uname (&uts);
+  return runo_xasprintf ("%s\nlibseccomp %u.%u.%u\nruno %s\nkernel %s %s\n",
+                         profile, v ? v->major : 0, v ? v->minor : 0,
+                         v ? v->micro : 0, PACKAGE_VERSION, uts.release,
+                         uts.machine);
+}
+
+static uint64_t
+fnv1a (const char *s)
+{
+  uint64_t h = 14695981039346656037ULL;
+
+  for (; *s; s++)
+    h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+  return h;
+}
+
+struct cache_header
+{
+  uint32_t key_len;
+  uint32_t flags;
+  uint32_t notify;
+  uint32_t n_insns;
+};
+
+static runo_seccomp *
+cache_read (int dir_fd, const char *name, const char *key)
+{
+  cleanup_error runo_error *err = NULL;
+  cleanup_free char *data = NULL;
+  struct cache_header hdr;
+  size_t len, magic_len = strlen (CACHE_MAGIC), off;
+  runo_seccomp *s;
+
+  if (runo_read_file_at (dir_fd, name, 4 * 1024 * 1024, &data, &len, &err)
+      < 0)
+    return NULL;
+  if (len < magic_len + sizeof (hdr)
+      || memcmp (data, CACHE_MAGIC, magic_len) != 0)
+    return NULL;
+  memcpy (&hdr, data + magic_len, sizeof (hdr));
+  off = magic_len + sizeof (hdr);
+  if (hdr.key_len != strlen (key) || hdr.n_insns == 0 || hdr.n_insns > 65535
+      || len != off + hdr.key_len + hdr.n_insns * sizeof (struct sock_filter)
+      || memcmp (data + off, key, hdr.key_len) != 0)
+    return NULL;
+  off += hdr.key_len;
+  s = runo_xmalloc0 (sizeof (*s));
+  s->insns = runo_xmalloc0 (hdr.n_insns * sizeof (struct sock_filter));
+  memcpy (s->insns, data + off, hdr.n_insns * sizeof (struct sock_filter));
+  s->n_insns = (unsigned short) hdr.n_insns;
+  s->flags = hdr.flags;
+  s->notify = hdr.notify != 0;
+  return s;
+}
+
+static void
+cache_write (int dir_fd, const char *name, const char *key,
+             const runo_seccomp *s)
+{
+  cleanup_error runo_error *err = NULL;
+  struct cache_header hdr = { (uint32_t) strlen (key), s->flags,
+                              s->notify ? 1 : 0, s->n_insns };
+  size_t magic_len = strlen (CACHE_MAGIC);
+  size_t prog_len = s->n_insns * sizeof (struct sock_filter);
+  size_t len = magic_len + sizeof (hdr) + hdr.key_len + prog_len;
+  cleanup_free char *data = runo_xmalloc0 (len);
+  char *p = data;
+
+  memcpy (p, CACHE_MAGIC, magic_len);
+  p += magic_len;
+  memcpy (p, &hdr, sizeof (hdr));
+  p += sizeof (hdr);
+  memcpy (p, key, hdr.key_len);
+  p += hdr.key_len;
+  memcpy (p, s->insns, prog_len);
+  /* A cache that cannot be written only costs the next compile. */
+  runo_write_file_atomic_at (dir_fd, name, data, len, 0600, &err);
+}
+
+int
+runo_seccomp_compile_cached (int cache_dir_fd,
+                             const oci_config_linux_seccomp *seccomp,
+                             runo_seccomp **out, runo_error **err)
+{
+  cleanup_free char *key = NULL;
+  char name[32];
+
+  if (cache_dir_fd < 0 || (key = cache_key (seccomp)) == NULL)
+    return runo_seccomp_compile (seccomp, out, err);
+  snprintf (name, sizeof (name), "%016" PRIx64, fnv1a (key));
+  *out = cache_read (cache_dir_fd, name, key);
+  if (*out)
+    return 0;
+  if (runo_seccomp_compile (seccomp, out, err) < 0)
+    return -1;
+  cache_write (cache_dir_fd, name, key, *out);
+  return 0;
 }

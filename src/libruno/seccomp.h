@@ -42,6 +42,12 @@ typedef struct runo_seccomp runo_seccomp; /* a compiled filter */
 int runo_seccomp_compile (const oci_config_linux_seccomp *seccomp,
                           runo_seccomp **out, runo_error **err);
 
+/* The same, through the cache of compiled programs in the directory
+   CACHE_DIR_FD (see seccomp.c); with CACHE_DIR_FD -1, no cache. */
+int runo_seccomp_compile_cached (int cache_dir_fd,
+                                 const oci_config_linux_seccomp *seccomp,
+                                 runo_seccomp **out, runo_error **err);
+
 /* Some rule uses SCMP_ACT_NOTIFY: loading creates a listener fd that the
    runtime must send to listenerPath. */
 bool runo_seccomp_needs_notify (const runo_seccomp *s);

@@ -45,8 +45,9 @@ runo_id_validate (const char *id, runo_error **err)
     return runo_error_make (err, 0,
                             "invalid container id: longer than %d bytes",
                             RUNO_ID_MAX);
-  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
-    return runo_error_make (err, 0, "invalid container id `%s`", id);
+  if (id[0] == '.')
+    return runo_error_make (err, 0,
+                            "invalid container id `%s`: starts with `.`", id);
   for (p = (const unsigned char *) id; *p; p++)
     {
       if (*p == '/')
@@ -71,6 +72,14 @@ runo_state_root_open (const runo_context *ctx, bool create, runo_error **err)
   if (fd < 0)
     return runo_error_errno (err, "open state root `%s`", ctx->state_root);
   return fd;
+}
+
+int
+runo_state_cache_dir (int root_fd, const char *name)
+{
+  if (mkdirat (root_fd, name, 0700) < 0 && errno != EEXIST)
+    return -1;
+  return openat (root_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 }
 
 int

@@ -24,6 +24,7 @@
 #define RUNO_STATE_FILE "state.json"
 #define RUNO_EXEC_FIFO "exec.fifo"
 #define RUNO_STATE_CONFIG "config.json" /* the bundle's, as created */
+#define RUNO_SECCOMP_CACHE ".seccomp"   /* in the state root */
 #define RUNO_ID_MAX 1024
 
 enum runo_status
@@ -52,14 +53,19 @@ typedef struct runo_state
 
 const char *runo_status_name (enum runo_status status);
 
-/* Ids: 1..RUNO_ID_MAX bytes, no '/', not "." or "..", no control
-   characters or whitespace. */
+/* Ids: 1..RUNO_ID_MAX bytes, no '/', no leading '.' (the state root's own
+   entries start with one), no control characters or whitespace. */
 int runo_id_validate (const char *id, runo_error **err);
 
 /* Open the state root, creating it (0700) when CREATE is set.  Returns the
    directory fd or -1; a missing root without CREATE gives ENOENT. */
 int runo_state_root_open (const runo_context *ctx, bool create,
                           runo_error **err);
+
+/* Open (creating it 0700) the cache directory NAME in the state root;
+   names start with '.', which no container id does.  -1 on failure: a
+   cache is optional. */
+int runo_state_cache_dir (int root_fd, const char *name);
 
 /* Claim ID: create its directory (error "container id `x` already in use").
    Returns the directory fd. */

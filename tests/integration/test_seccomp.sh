@@ -246,3 +246,34 @@ test_seccomp_notify_without_listener_is_an_error() {
   assert_error "connect to seccomp listener \`$T/nobody.sock\`: No such file or directory"
   assert_no_leftovers
 }
+
+# Compiled programs are cached in the state root, keyed by the whole
+# profile: a second container reuses the entry, another profile gets its
+# own, and a damaged entry is not trusted.
+test_seccomp_compile_cache() {
+  make_rw_bundle
+  set_seccomp "$T/bundle" '{"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+  capture r run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  local entries
+  entries=$(ls "$ROOT/.seccomp")
+  assert_lines "$entries" 1
+  capture r run --bundle "$T/bundle" c2
+  assert_eq "$(ls "$ROOT/.seccomp")" "$entries" "entry reused"
+  # The cache directory is not a container.
+  assert_eq "$(r list -q)" ""
+  # A damaged entry is recompiled, and the filter still holds.
+  printf 'garbage' >"$ROOT/.seccomp/$entries"
+  edit_config "$T/bundle" 'd["process"]["args"] = ["sh", "-c", "mkdir /x 2>&1; true"]'
+  capture r run --bundle "$T/bundle" c3
+  assert_eq "$rc" 0 "$err"
+  assert_contains "$out" "Operation not permitted"
+  assert_match "$(head -c 14 "$ROOT/.seccomp/$entries")" '^RUNO-SECCOMP-1$'
+  # Another errnoRet is another profile: its own entry and its own errno.
+  set_seccomp "$T/bundle" '{"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}'
+  capture r run --bundle "$T/bundle" c4
+  assert_contains "$out" "Permission denied"
+  assert_lines "$(ls "$ROOT/.seccomp")" 2
+}

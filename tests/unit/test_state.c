@@ -78,7 +78,9 @@ START_TEST (ids_are_validated)
   long_id[RUNO_ID_MAX] = '\0';
   ck_assert_int_eq (runo_id_validate (long_id, &err), 0);
   ck_assert_int_eq (runo_id_validate ("a-b_c.d:e@f", &err), 0);
-  ck_assert_int_eq (runo_id_validate ("...", &err), 0);
+  assert_id_invalid ("...");
+  assert_id_invalid (".hidden");
+  ck_assert_int_eq (runo_id_validate ("a.b..", &err), 0);
 }
 END_TEST
 
