@@ -8,3 +8,7 @@ apt-get install -y -qq --no-install-recommends \
   libyajl-dev libseccomp-dev libcap-dev libmnl-dev check libsubunit-dev \
   python3 go-md2man busybox-static iproute2 procps \
   golang-github-containers-common >/dev/null
+# The engines the end-to-end tests drive (tests/e2e): Podman with conmon and
+# its CNI bridge, containerd with ctr.
+apt-get install -y -qq --no-install-recommends \
+  podman conmon containerd containernetworking-plugins iptables >/dev/null

@@ -2,7 +2,9 @@
 # The whole test suite, as README.md and .ci/run call it (as root):
 #   1. a release build (-O2, -Werror) with unit and integration tests;
 #   2. an AddressSanitizer + UBSan build with the same tests, which is where
-#      the parser's bad-input tests prove they do not leak or crash.
+#      the parser's bad-input tests prove they do not leak or crash;
+#   3. the end-to-end tests: Podman and containerd driving the release
+#      build (tests/e2e; the engines come from contrib/install-deps.sh).
 # Prints every Check summary and the integration summary, then a total line
 # "tests: N passed, N failed"; exits non-zero on any failure.
 set -u
@@ -57,6 +59,17 @@ run_build() {
 
 run_build release CFLAGS="-O2 -g" || status=1
 run_build asan CFLAGS="-O1 -g" --enable-asan || status=1
+
+if [ -x build/release/runo ]; then
+  echo "== e2e: Podman and containerd with build/release/runo"
+  RUNO=$src/build/release/runo tests/e2e/run.sh >build/e2e.out 2>&1 || status=1
+  grep -E '^(ok|not ok) ' build/e2e.out
+  grep -q '^not ok' build/e2e.out && cat build/e2e.out
+  read -r p f < <(awk '/^e2e: [0-9]+ passed, [0-9]+ failed/ { print $2, $4 }' build/e2e.out)
+  total_pass=$((total_pass + ${p:-0}))
+  total_fail=$((total_fail + ${f:-1}))
+  tail -n1 build/e2e.out
+fi
 
 [ $status = 0 ] || [ $total_fail != 0 ] || total_fail=1
 echo "tests: $total_pass passed, $total_fail failed"

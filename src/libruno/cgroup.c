@@ -466,6 +466,35 @@ runo_cgroup_mode (const runo_cgroup *cg)
 }
 
 int
+runo_cgroup_foreach_own (runo_cgroup_own_fn fn, void *data, runo_error **err)
+{
+  cleanup_runo_cgroup runo_cgroup *cg = NULL;
+  cleanup_free char *self = NULL;
+  size_t i;
+
+  if (detect ("/", "/proc/self/mountinfo", &cg, err) < 0)
+    return -1;
+  if (runo_read_file_at (AT_FDCWD, "/proc/self/cgroup", 0, &self, NULL, err)
+      < 0)
+    return -1;
+  for (i = 0; i < cg->n; i++)
+    {
+      const char *p = NULL;
+      size_t n = 0;
+      cleanup_free char *own = NULL;
+
+      if (own_cgroup (&cg->h[i], self, &p, &n, err) < 0)
+        return -1;
+      own = strndup (p, n);
+      if (own == NULL)
+        abort ();
+      if (fn (data, cg->h[i].mount, cg->h[i].controllers, own, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+int
 runo_cgroup_load (const char *root, const char *mountinfo_path,
                   const char *path, bool systemd, runo_cgroup **out,
                   runo_error **err)

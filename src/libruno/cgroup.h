@@ -64,6 +64,18 @@ int runo_cgroup_load (const char *root, const char *mountinfo_path,
 
 void runo_cgroup_free (runo_cgroup *cg);
 
+/* For the container's "cgroup" mount: call FN for every hierarchy the
+   calling process sees mounted, with its mount point, its controllers as
+   mount options ("cpu,cpuacct", "name=systemd"; NULL for cgroup2) and the
+   caller's own cgroup relative to the mount's root ("/a/b").  A negative
+   return from FN stops the walk and is returned. */
+typedef int (*runo_cgroup_own_fn) (void *data, const char *mount_point,
+                                   const char *controllers,
+                                   const char *own_path, runo_error **err);
+int runo_cgroup_foreach_own (runo_cgroup_own_fn fn, void *data,
+                             runo_error **err);
+
+
 enum runo_cgroup_mode runo_cgroup_mode (const runo_cgroup *cg);
 
 /* What to store in the container state to find the cgroup again.  Usually

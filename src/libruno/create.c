@@ -295,6 +295,61 @@ init_session_keyring (const char *id)
   (void) syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, id);
 }
 
+static void
+close_trees (int **trees)
+{
+  /* The array ends with a -2 sentinel; -1 marks a mount without a tree. */
+  int *p;
+
+  if (*trees == NULL)
+    return;
+  for (p = *trees; *p != -2; p++)
+    if (*p >= 0)
+      close (*p);
+  free (*trees);
+}
+#define cleanup_trees __attribute__ ((cleanup (close_trees)))
+
+/* HOST_SETUP_DONE says how many prepared mount trees follow. */
+static int
+init_receive_host_setup (struct create *c, int **trees, runo_error **err)
+{
+  size_t n_mounts = c->config->mounts_len, i;
+  uint32_t count = 0;
+  runo_sync_msg msg;
+
+  if (runo_sync_expect (c->sync_fd[1], RUNO_SYNC_HOST_SETUP_DONE, &msg, err)
+      < 0)
+    return -1;
+  if (msg.len == sizeof (count))
+    memcpy (&count, msg.payload, sizeof (count));
+  runo_sync_msg_release (&msg);
+  if (count == 0)
+    return 0;
+  *trees = runo_xmalloc0 ((n_mounts + 1) * sizeof (int));
+  for (i = 0; i < n_mounts; i++)
+    (*trees)[i] = -1;
+  (*trees)[n_mounts] = -2;
+  while (count-- > 0)
+    {
+      uint32_t index;
+
+      if (runo_sync_expect (c->sync_fd[1], RUNO_SYNC_MOUNT_TREE, &msg, err)
+          < 0)
+        return -1;
+      if (msg.len != sizeof (index) || msg.nfds != 1
+          || (memcpy (&index, msg.payload, sizeof (index)), index >= n_mounts))
+        {
+          runo_sync_msg_release (&msg);
+          return runo_error_make (err, EPROTO, "sync: bad mount tree");
+        }
+      (*trees)[index] = msg.fds[0];
+      msg.nfds = 0; /* now owned by *trees */
+      runo_sync_msg_release (&msg);
+    }
+  return 0;
+}
+
 static int
 init_setup (struct create *c, char **state_json, char **exe,
             runo_error **err)
@@ -302,12 +357,12 @@ init_setup (struct create *c, char **state_json, char **exe,
   const oci_config *config = c->config;
   int sync = c->sync_fd[1];
   cleanup_free char *warnings = NULL;
+  cleanup_trees int *trees = NULL;
   runo_rootfs *rootfs = NULL;
   runo_sync_msg msg;
 
-  if (runo_sync_expect (sync, RUNO_SYNC_HOST_SETUP_DONE, &msg, err) < 0)
+  if (init_receive_host_setup (c, &trees, err) < 0)
     return -1;
-  runo_sync_msg_release (&msg);
 
   /* Relative bind mount sources are relative to the bundle.  Entered while
      init still has the host's ids, which own the bundle. */
@@ -327,7 +382,7 @@ init_setup (struct create *c, char **state_json, char **exe,
     init_session_keyring (c->opts->id);
   if (runo_process_setup_privileged (config, err) < 0)
     return -1;
-  if (runo_rootfs_prepare (config, c->rootfs, &rootfs, err) < 0)
+  if (runo_rootfs_prepare (config, c->rootfs, trees, &rootfs, err) < 0)
     return -1;
 
   if (runo_sync_send_type (sync, RUNO_SYNC_MOUNTS_DONE, err) < 0
@@ -601,6 +656,43 @@ run_runtime_hooks (struct create *c, char **state_json, runo_error **err)
                          "createRuntime", *state_json, err);
 }
 
+/* Idmapped binds of a container in a new user namespace: made here, where
+   runo is root in the host's user namespace, and attached by init. */
+static int
+send_mount_trees (struct create *c, runo_error **err)
+{
+  const oci_config *config = c->config;
+  cleanup_close int bundle_fd = -1;
+  uint32_t count = 0, i;
+
+  if (c->ns.new_flags & CLONE_NEWUSER)
+    for (i = 0; i < config->mounts_len; i++)
+      count += runo_rootfs_needs_premade_tree (config, i);
+  if (runo_sync_send (c->sync_fd[0], RUNO_SYNC_HOST_SETUP_DONE, 0, &count,
+                      sizeof (count), NULL, 0, err)
+      < 0)
+    return -1;
+  if (count == 0)
+    return 0;
+  bundle_fd = open (c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (bundle_fd < 0)
+    return runo_error_errno (err, "open bundle `%s`", c->bundle);
+  for (i = 0; i < config->mounts_len; i++)
+    {
+      cleanup_close int tree = -1;
+
+      if (!runo_rootfs_needs_premade_tree (config, i))
+        continue;
+      tree = runo_rootfs_prepare_tree (config, i, bundle_fd, err);
+      if (tree < 0
+          || runo_sync_send (c->sync_fd[0], RUNO_SYNC_MOUNT_TREE, 0, &i,
+                             sizeof (i), &tree, 1, err)
+                 < 0)
+        return -1;
+    }
+  return 0;
+}
+
 static int
 host_setup (struct create *c, runo_error **err)
 {
@@ -614,7 +706,7 @@ host_setup (struct create *c, runo_error **err)
   if (l->net_devices && l->net_devices->len
       && runo_netlink_move_devices (l->net_devices, c->pid, err) < 0)
     return -1;
-  return runo_sync_send_type (c->sync_fd[0], RUNO_SYNC_HOST_SETUP_DONE, err);
+  return send_mount_trees (c, err);
 }
 
 static int

@@ -251,6 +251,30 @@ kill_and_wait (const runo_state *st, runo_error **err)
   return 0;
 }
 
+/* Whether ID names no container at all (a valid id, no state). */
+static bool
+container_missing (runo_context *ctx, const char *id)
+{
+  runo_error *ignored = NULL;
+  cleanup_close int root = -1;
+  bool missing;
+
+  if (runo_id_validate (id, &ignored) < 0)
+    {
+      runo_error_release (&ignored);
+      return false;
+    }
+  root = runo_state_root_open (ctx, false, &ignored);
+  if (root < 0)
+    {
+      missing = ignored->errnum == ENOENT;
+      runo_error_release (&ignored);
+      return missing;
+    }
+  return faccessat (root, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0
+         && errno == ENOENT;
+}
+
 int
 runo_container_delete (runo_context *ctx, const char *id, bool force,
                        runo_error **err)
@@ -261,7 +285,17 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
   int ret = -1;
 
   if (runo_container_open (ctx, id, true, &c, err) < 0)
-    goto out;
+    {
+      /* Engines clean up with `delete --force` after a failed create or
+         a second time after an exit; as with runc, nothing to delete is
+         not an error then. */
+      if (force && container_missing (ctx, id))
+        {
+          runo_error_release (err);
+          ret = 0;
+        }
+      goto out;
+    }
   switch (c.status)
     {
     case RUNO_STATUS_RUNNING:

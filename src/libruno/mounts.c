@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "utils.h"
 
 enum option_kind
@@ -513,6 +514,31 @@ write_id_map (pid_t pid, const char *file, oci_id_mapping **maps, size_t n,
   return 0;
 }
 
+/* PID (in our pid namespace) as numbered by the /proc mounted now: the
+   host's while the rootfs is prepared, when the container has its own pid
+   namespace.  A pidfd's fdinfo counts in the pid namespace of the /proc
+   it is read from. */
+static pid_t
+proc_pid_of (pid_t pid, runo_error **err)
+{
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  cleanup_free char *path = NULL;
+  cleanup_free char *info = NULL;
+  const char *line;
+  size_t len;
+  int nr;
+
+  if (pidfd < 0)
+    return runo_error_errno (err, "pidfd_open %d", (int) pid);
+  path = runo_xasprintf ("/proc/self/fdinfo/%d", pidfd);
+  if (runo_read_file_at (AT_FDCWD, path, 4096, &info, &len, err) < 0)
+    return -1;
+  line = strstr (info, "\nPid:");
+  if (line == NULL || sscanf (line + 5, "%d", &nr) != 1 || nr <= 0)
+    return runo_error_make (err, 0, "`%s`: no pid", path);
+  return (pid_t) nr;
+}
+
 /* A user namespace with the given mappings, for MOUNT_ATTR_IDMAP: a child
    is cloned into a new user namespace only to be given the maps, its
    namespace is kept by fd and the child goes. */
@@ -524,6 +550,7 @@ make_idmap_userns (oci_id_mapping **uids, size_t nuids, oci_id_mapping **gids,
   cleanup_close int wr = -1;
   cleanup_pid pid_t pid = -1;
   cleanup_free char *nspath = NULL;
+  pid_t procpid;
   int pipefd[2], fd;
 
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
@@ -542,10 +569,13 @@ make_idmap_userns (oci_id_mapping **uids, size_t nuids, oci_id_mapping **gids,
       (void) !read (rd, &c, 1);
       _exit (0);
     }
-  if (write_id_map (pid, "uid_map", uids, nuids, err) < 0
-      || write_id_map (pid, "gid_map", gids, ngids, err) < 0)
+  procpid = proc_pid_of (pid, err);
+  if (procpid < 0)
     return runo_error_wrap (err, "idmap user namespace");
-  nspath = runo_xasprintf ("/proc/%d/ns/user", (int) pid);
+  if (write_id_map (procpid, "uid_map", uids, nuids, err) < 0
+      || write_id_map (procpid, "gid_map", gids, ngids, err) < 0)
+    return runo_error_wrap (err, "idmap user namespace");
+  nspath = runo_xasprintf ("/proc/%d/ns/user", (int) procpid);
   fd = open (nspath, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return runo_error_errno (err, "open `%s`", nspath);
@@ -574,12 +604,11 @@ idmap_userns_for (const runo_mount_context *ctx, const oci_mount *m,
                           "without a user namespace");
 }
 
-static int
-do_bind (const runo_mount_context *ctx, const oci_mount *m,
-         const runo_mount_options *o, runo_error **err)
+int
+runo_mount_bind_tree (const runo_mount_context *ctx, const oci_mount *m,
+                      const runo_mount_options *o, runo_error **err)
 {
   cleanup_close int tree = -1;
-  cleanup_close int destfd = -1;
   cleanup_close int userns = -1;
   uint64_t set = o->attr_set, clr = o->attr_clr;
   uint64_t rset = o->rec_attr_set, rclr = o->rec_attr_clr;
@@ -591,24 +620,6 @@ do_bind (const runo_mount_context *ctx, const oci_mount *m,
                         | (o->recursive ? AT_RECURSIVE : 0));
   if (tree < 0)
     return runo_error_errno (err, "open bind source `%s`", m->source);
-
-  destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
-                                 RUNO_RESOLVE_NO_CREATE, false, err);
-  if (destfd < 0 && *err == NULL)
-    {
-      struct stat st;
-
-      if (fstat (tree, &st) < 0)
-        return runo_error_errno (err, "stat `%s`", m->source);
-      destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
-                                     S_ISDIR (st.st_mode)
-                                         ? RUNO_RESOLVE_CREATE_DIR
-                                         : RUNO_RESOLVE_CREATE_FILE,
-                                     false, err);
-    }
-  if (destfd < 0)
-    return -1;
-
   if (o->idmap || o->ridmap)
     {
       userns = idmap_userns_for (ctx, m, err);
@@ -631,6 +642,41 @@ do_bind (const runo_mount_context *ctx, const oci_mount *m,
                      (rset & MOUNT_ATTR_IDMAP) ? userns : -1)
              < 0)
     return runo_error_errno (err, "set recursive mount attributes");
+  return steal_fd (&tree);
+}
+
+static int
+do_bind (const runo_mount_context *ctx, const oci_mount *m,
+         const runo_mount_options *o, runo_error **err)
+{
+  cleanup_close int tree = -1;
+  cleanup_close int destfd = -1;
+
+  /* A tree the runtime prepared (idmap in a user namespace) is used as
+     is; otherwise it is made here. */
+  if (ctx->premade_tree >= 0)
+    tree = dup (ctx->premade_tree);
+  else
+    tree = runo_mount_bind_tree (ctx, m, o, err);
+  if (tree < 0)
+    return *err ? -1 : runo_error_errno (err, "dup");
+
+  destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
+                                 RUNO_RESOLVE_NO_CREATE, false, err);
+  if (destfd < 0 && *err == NULL)
+    {
+      struct stat st;
+
+      if (fstat (tree, &st) < 0)
+        return runo_error_errno (err, "stat `%s`", m->source);
+      destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
+                                     S_ISDIR (st.st_mode)
+                                         ? RUNO_RESOLVE_CREATE_DIR
+                                         : RUNO_RESOLVE_CREATE_FILE,
+                                     false, err);
+    }
+  if (destfd < 0)
+    return -1;
   if (move_mount (tree, "", destfd, "",
                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
       < 0)
@@ -744,18 +790,104 @@ tmpcopyup (int underfd, int mountfd, runo_error **err)
   return copy_tree (src, dst, err);
 }
 
+/* One hierarchy of a v1 (or hybrid) host under the tmpfs of a "cgroup"
+   mount, as the container must see it: its own cgroup at the root. */
+struct cgroup_v1_mount
+{
+  int tmpfs;     /* the tmpfs at the mount's destination */
+  bool cgroupns; /* the container has its own cgroup namespace */
+  unsigned long flags;
+  uint64_t set, clr;
+};
+
+static int
+mount_cgroup_hierarchy (void *data, const char *mount_point,
+                        const char *controllers, const char *own_path,
+                        runo_error **err)
+{
+  static const char prefix[] = "/sys/fs/cgroup/";
+  struct cgroup_v1_mount *cm = data;
+  const char *name = mount_point + sizeof (prefix) - 1;
+  cleanup_close int dir = -1;
+  cleanup_close int tree = -1;
+  cleanup_free char *host = NULL;
+
+  /* Only the hierarchies the host shows in /sys/fs/cgroup. */
+  if (strncmp (mount_point, prefix, sizeof (prefix) - 1) != 0
+      || name[0] == '\0' || strchr (name, '/'))
+    return 0;
+  if (mkdirat (cm->tmpfs, name, 0755) < 0 && errno != EEXIST)
+    return runo_error_errno (err, "mkdir `/sys/fs/cgroup/%s`", name);
+  if (cm->cgroupns)
+    {
+      /* A new mount of the hierarchy is rooted at the namespace's root,
+         which is the container's cgroup. */
+      dir = openat (cm->tmpfs, name,
+                    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (dir < 0 || fchdir (dir) < 0)
+        return runo_error_errno (err, "open `/sys/fs/cgroup/%s`", name);
+      if (mount (controllers ? "cgroup" : "cgroup2", ".",
+                 controllers ? "cgroup" : "cgroup2", cm->flags, controllers)
+          < 0)
+        return runo_error_errno (err, "mount cgroup `%s`", name);
+      return 0;
+    }
+  host = runo_xasprintf ("%s%s", mount_point, own_path);
+  tree = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    return runo_error_errno (err, "open_tree `%s`", host);
+  if ((cm->set || cm->clr) && setattr_fd (tree, false, cm->set, cm->clr, 0, -1) < 0)
+    return runo_error_errno (err, "set mount attributes of `%s`", host);
+  if (move_mount (tree, "", cm->tmpfs, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return runo_error_errno (err, "bind `%s`", host);
+  return 0;
+}
+
+/* The links the host has beside its hierarchies ("cpu" -> "cpu,cpuacct"). */
+static int
+copy_cgroup_links (int tmpfs, runo_error **err)
+{
+  cleanup_dir DIR *d = opendir ("/sys/fs/cgroup");
+  struct dirent *de;
+
+  if (d == NULL)
+    return runo_error_errno (err, "open `/sys/fs/cgroup`");
+  while ((de = readdir (d)) != NULL)
+    {
+      char target[PATH_MAX];
+      ssize_t len;
+
+      if (de->d_type != DT_LNK)
+        continue;
+      len = readlinkat (dirfd (d), de->d_name, target, sizeof (target) - 1);
+      if (len < 0)
+        return runo_error_errno (err, "readlink `/sys/fs/cgroup/%s`",
+                                 de->d_name);
+      target[len] = '\0';
+      if (symlinkat (target, tmpfs, de->d_name) < 0 && errno != EEXIST)
+        return runo_error_errno (err, "symlink `/sys/fs/cgroup/%s`",
+                                 de->d_name);
+    }
+  return 0;
+}
+
 /* type "cgroup": this host may be cgroup v1 (one mount per hierarchy) or
-   v2.  On v2 the cgroup2 filesystem itself is mounted; on v1 the host's
-   /sys/fs/cgroup tree is bound recursively, with the flags of the entry
-   applied to every hierarchy (ro by default in configs). */
+   v2.  On v2 the cgroup2 filesystem itself is mounted.  On v1 the
+   destination is a tmpfs holding one mount per hierarchy showing the
+   container's own cgroup as its root, as runc does (tools in containers
+   read their limits from /sys/fs/cgroup/memory/memory.limit_in_bytes):
+   a bind of the container's cgroup directory, or with a cgroup namespace
+   a new mount of the hierarchy.  The entry's flags apply to every mount
+   (ro by default in configs). */
 static int
 do_cgroup (const runo_mount_context *ctx, const oci_mount *m,
            const runo_mount_options *o, runo_error **err)
 {
   cleanup_close int destfd = -1;
-  cleanup_close int tree = -1;
+  cleanup_close int fsfd = -1;
+  cleanup_close int tmpfs = -1;
   struct statfs sfs;
-  uint64_t set = o->rec_attr_set, clr = o->rec_attr_clr;
+  struct cgroup_v1_mount cm = { .tmpfs = -1 };
   static const struct
   {
     unsigned long flag;
@@ -778,19 +910,36 @@ do_cgroup (const runo_mount_context *ctx, const oci_mount *m,
         return runo_error_errno (err, "mount cgroup2");
       return 0;
     }
-  tree = open_tree (AT_FDCWD, "/sys/fs/cgroup",
-                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-  if (tree < 0)
-    return runo_error_errno (err, "open_tree `/sys/fs/cgroup`");
+
+  cm.set = o->rec_attr_set;
+  cm.clr = o->rec_attr_clr;
   for (i = 0; i < sizeof (map) / sizeof (map[0]); i++)
     if (o->flags & map[i].flag)
-      set |= map[i].attr;
-  if ((set || clr) && setattr_fd (tree, true, set, clr, 0, -1) < 0)
-    return runo_error_errno (err, "set mount attributes");
-  if (move_mount (tree, "", destfd, "",
+      cm.set |= map[i].attr;
+  cm.flags = o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  cm.cgroupns = config_has_namespace (ctx->config, "cgroup");
+
+  /* Writable until the hierarchies are in place, then as the entry says. */
+  fsfd = fsopen ("tmpfs", FSOPEN_CLOEXEC);
+  if (fsfd < 0 || fsconfig (fsfd, FSCONFIG_SET_STRING, "mode", "755", 0) < 0
+      || fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return runo_error_errno (err, "tmpfs for `%s`", m->destination);
+  tmpfs = fsmount (fsfd, FSMOUNT_CLOEXEC,
+                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  if (tmpfs < 0)
+    return runo_error_errno (err, "tmpfs for `%s`", m->destination);
+  if (move_mount (tmpfs, "", destfd, "",
                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
       < 0)
-    return runo_error_errno (err, "bind `/sys/fs/cgroup`");
+    return runo_error_errno (err, "mount tmpfs on `%s`", m->destination);
+  cm.tmpfs = tmpfs;
+  if (runo_cgroup_foreach_own (mount_cgroup_hierarchy, &cm, err) < 0)
+    return runo_error_wrap (err, "mount `%s`", m->destination);
+  if (copy_cgroup_links (tmpfs, err) < 0)
+    return -1;
+  if ((o->flags & MS_RDONLY)
+      && setattr_fd (tmpfs, false, MOUNT_ATTR_RDONLY, 0, 0, -1) < 0)
+    return runo_error_errno (err, "make `%s` read-only", m->destination);
   return 0;
 }
 

@@ -72,7 +72,16 @@ typedef struct runo_mount_context
   int rootfd;      /* O_PATH fd of the rootfs (a mount root) */
   int sourcedirfd; /* relative bind sources are resolved from here (bundle) */
   const oci_config *config; /* for idmap defaults and cgroup namespace */
+  int premade_tree; /* bind: a tree from runo_mount_bind_tree, or -1 */
 } runo_mount_context;
+
+/* The detached tree of bind mount M (relative sources from
+   CTX->sourcedirfd) with every attribute of O set, idmap included.  In a
+   container with a new user namespace only the runtime, root in the
+   host's, may idmap the host's filesystems: it makes these trees and init
+   attaches them (CTX->premade_tree).  Returns the fd. */
+int runo_mount_bind_tree (const runo_mount_context *ctx, const oci_mount *m,
+                          const runo_mount_options *o, runo_error **err);
 
 /* Do mount M (options already parsed into O) inside the rootfs.  May
    change the cwd: the caller restores it. */

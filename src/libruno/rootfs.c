@@ -1,7 +1,9 @@
 /* runo: the container's filesystem view.
 
    prepare: "/" made rslave (or rprivate) so nothing done here reaches the
-   host, the rootfs bound onto itself (a mount point for pivot_root) and
+   host (with rootfsPropagation "shared", only the mount holding the rootfs
+   is made private: the host's shared mounts stay peers of the container's
+   copies), the rootfs bound onto itself (a mount point for pivot_root) and
    held by one O_PATH fd; every mount and device is then made relative to
    that fd (see mounts.c).  finish: pivot_root(".", ".") on that fd, then
    the masked and read-only paths, read-only root and the propagation of
@@ -141,6 +143,45 @@ validate_mount (const oci_config *config, size_t i, runo_error **err)
   return ret;
 }
 
+/* Whether mounts[I] must be prepared by the runtime: an idmapped bind in a
+   container with its own new user namespace. */
+bool
+runo_rootfs_needs_premade_tree (const oci_config *config, size_t i)
+{
+  const oci_mount *m = config->mounts[i];
+  runo_mount_options o;
+  runo_error *ignored = NULL;
+  bool needed;
+
+  if (runo_mount_options_parse (m, &o, &ignored) < 0)
+    {
+      runo_error_release (&ignored);
+      return false;
+    }
+  needed = o.bind && !o.remount && (o.idmap || o.ridmap);
+  runo_mount_options_free (&o);
+  return needed;
+}
+
+int
+runo_rootfs_prepare_tree (const oci_config *config, size_t i, int bundle_fd,
+                          runo_error **err)
+{
+  runo_mount_context ctx = { .rootfd = -1, .sourcedirfd = bundle_fd,
+                             .config = config, .premade_tree = -1 };
+  runo_mount_options o;
+  int tree;
+
+  if (runo_mount_options_parse (config->mounts[i], &o, err) < 0)
+    return runo_error_wrap (err, "mounts[%zu].options", i);
+  tree = runo_mount_bind_tree (&ctx, config->mounts[i], &o, err);
+  runo_mount_options_free (&o);
+  if (tree < 0)
+    return runo_error_wrap (err, "mounts[%zu]: mount `%s`", i,
+                            config->mounts[i]->destination);
+  return tree;
+}
+
 int
 runo_rootfs_validate (const oci_config *config, runo_error **err)
 {
@@ -172,6 +213,44 @@ runo_rootfs_validate (const oci_config *config, runo_error **err)
   return 0;
 }
 
+/* The mount that holds ROOTFS made private: the bind of the rootfs onto
+   itself must not propagate to the host, and pivot_root refuses a shared
+   parent.  Its root is found walking up to the first directory that is
+   the root of a mount (the rootfs itself when it is a mount point). */
+static int
+make_rootfs_mount_private (const char *rootfs, runo_error **err)
+{
+  cleanup_close int fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct mount_attr attr = { .propagation = MS_PRIVATE };
+  int depth;
+
+  if (fd < 0)
+    return runo_error_errno (err, "open rootfs `%s`", rootfs);
+  for (depth = 0; depth < 4096; depth++)
+    {
+      struct statx stx;
+      int parent;
+
+      if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS,
+                 &stx)
+          < 0)
+        return runo_error_errno (err, "statx `%s`", rootfs);
+      if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) == 0)
+        return runo_error_make (err, EOPNOTSUPP,
+                                "find the mount of `%s`", rootfs);
+      if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
+        break;
+      parent = openat (fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (parent < 0)
+        return runo_error_errno (err, "open parent of `%s`", rootfs);
+      close (fd);
+      fd = parent;
+    }
+  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof (attr)) < 0)
+    return runo_error_errno (err, "make the mount of `%s` private", rootfs);
+  return 0;
+}
+
 static bool
 is_dev_bind (const oci_mount *m, const runo_mount_options *o)
 {
@@ -181,7 +260,8 @@ is_dev_bind (const oci_mount *m, const runo_mount_options *o)
 
 int
 runo_rootfs_prepare (const oci_config *config, const char *rootfs,
-                     runo_rootfs **out, runo_error **err)
+                     const int *premade_trees, runo_rootfs **out,
+                     runo_error **err)
 {
   __attribute__ ((cleanup (cleanup_rootfs))) runo_rootfs *r = NULL;
   cleanup_close int cwdfd = -1;
@@ -200,10 +280,18 @@ runo_rootfs_prepare (const oci_config *config, const char *rootfs,
 
   /* pivot_root refuses shared mounts, and nothing done below may
      propagate to the host: slave, or private when asked.  "shared" and
-     "unbindable" are applied to "/" once it is the rootfs (finish). */
-  if (mount (NULL, "/", NULL,
-             MS_REC | (prop == MS_PRIVATE ? MS_PRIVATE : MS_SLAVE), NULL)
-      < 0)
+     "unbindable" are applied to "/" once it is the rootfs (finish).
+     "shared" asks for the opposite of slave: mounts the container makes
+     under a bind of a host's shared mount must reach the host; only the
+     rootfs's own mount is kept from propagating. */
+  if (prop == MS_SHARED)
+    {
+      if (make_rootfs_mount_private (rootfs, err) < 0)
+        return -1;
+    }
+  else if (mount (NULL, "/", NULL,
+                  MS_REC | (prop == MS_PRIVATE ? MS_PRIVATE : MS_SLAVE), NULL)
+           < 0)
     return runo_error_errno (err, "make `/` %s",
                              prop == MS_PRIVATE ? "rprivate" : "rslave");
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -216,7 +304,8 @@ runo_rootfs_prepare (const oci_config *config, const char *rootfs,
 
   ctx = (runo_mount_context){ .rootfd = r->rootfd,
                               .sourcedirfd = cwdfd,
-                              .config = config };
+                              .config = config,
+                              .premade_tree = -1 };
   for (i = 0; i < config->mounts_len; i++)
     {
       const oci_mount *m = config->mounts[i];
@@ -228,6 +317,7 @@ runo_rootfs_prepare (const oci_config *config, const char *rootfs,
           break;
         }
       dev_bound = dev_bound || is_dev_bind (m, &o);
+      ctx.premade_tree = premade_trees ? premade_trees[i] : -1;
       ret = runo_mount_one (&ctx, m, &o, err);
       runo_mount_options_free (&o);
       if (ret < 0)
@@ -350,13 +440,19 @@ readonly_paths (int rootfd, char **paths, size_t n, runo_error **err)
   return 0;
 }
 
+/* SHARED_HOST: "/" was left as the host has it (rootfsPropagation
+   "shared"), so it may hold peers of the host's mounts. */
 static int
-switch_root (int rootfd, bool no_pivot, runo_error **err)
+switch_root (int rootfd, bool no_pivot, bool shared_host, runo_error **err)
 {
   if (fchdir (rootfd) < 0)
     return runo_error_errno (err, "chdir to rootfs");
   if (no_pivot)
     {
+      /* Moved onto a shared "/", the rootfs would be mounted on the
+         host's "/" too. */
+      if (shared_host && mount (NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+        return runo_error_errno (err, "make `/` private");
       if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
         return runo_error_errno (err, "move rootfs to `/`");
       if (chroot (".") < 0)
@@ -365,9 +461,26 @@ switch_root (int rootfd, bool no_pivot, runo_error **err)
   else
     {
       /* The old root ends up stacked on "."; it is rslave or rprivate
-         since prepare, so detaching it does not propagate to the host. */
+         since prepare, so detaching it does not propagate to the host.
+         Unless it was left shared: an unmount of a peer's submount would
+         unmount the host's, so it is made rslave first, through an fd ("."
+         is the new root for anything but umount, which goes to the top). */
+      cleanup_close int oldroot = -1;
+      struct mount_attr slave = { .propagation = MS_SLAVE };
+
+      if (shared_host)
+        {
+          oldroot = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+          if (oldroot < 0)
+            return runo_error_errno (err, "open `/`");
+        }
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return runo_error_errno (err, "pivot_root");
+      if (oldroot >= 0
+          && mount_setattr (oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &slave,
+                            sizeof (slave))
+                 < 0)
+        return runo_error_errno (err, "make old root rslave");
       if (umount2 (".", MNT_DETACH) < 0)
         return runo_error_errno (err, "detach old root");
     }
@@ -387,7 +500,7 @@ runo_rootfs_finish (runo_rootfs *r, const oci_config *config, bool no_pivot,
 
   if (parse_propagation (rootfs_propagation (config), &prop) < 0)
     return runo_error_make (err, 0, "linux.rootfsPropagation: invalid");
-  if (switch_root (owned->rootfd, no_pivot, err) < 0)
+  if (switch_root (owned->rootfd, no_pivot, prop == MS_SHARED, err) < 0)
     return -1;
   if (lx
       && (mask_paths (owned->rootfd, lx->masked_paths, lx->masked_paths_len,

@@ -22,6 +22,7 @@ static const char *const type_names[] = {
   [RUNO_SYNC_ERROR] = "error",
   [RUNO_SYNC_INIT_PID] = "init pid",
   [RUNO_SYNC_HOST_SETUP_DONE] = "host setup done",
+  [RUNO_SYNC_MOUNT_TREE] = "mount tree",
   [RUNO_SYNC_MOUNTS_DONE] = "mounts done",
   [RUNO_SYNC_HOOKS_DONE] = "hooks done",
   [RUNO_SYNC_PTY_MASTER] = "pty master",

@@ -7,6 +7,7 @@
 # N failed".
 #
 #   RUNO=/path/to/runo tests/integration/run.sh [PATTERN]
+#   RUNO_IT_IGNORE_MOUNTS='^/run/netns/|^/tmp/other-' ...  (shared machines)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${RUNO:?RUNO must point at the runo binary}"
@@ -27,8 +28,14 @@ export RUNO_TEST_ROOTFS=$rootfs_cache/b/rootfs
 
 # The host's mounts as "mount-point source" lines, sorted: a test must
 # leave the same list behind (repeated lines count, for stacked mounts).
+# Left out: the scratch directories of other runs of this suite on the
+# machine ($1 is the test's own), and mount points matching the regular
+# expression RUNO_IT_IGNORE_MOUNTS (what else runs on the machine makes).
 host_mounts() {
-  awk '{ for (i = 7; $i != "-"; i++) ; print $5, $(i + 2) }' /proc/self/mountinfo | LC_ALL=C sort
+  awk -v own="$1/" -v ignore="${RUNO_IT_IGNORE_MOUNTS:-}" '
+    index($5, "/tmp/runo-it.") == 1 && index($5 "/", own) != 1 { next }
+    ignore != "" && $5 ~ ignore { next }
+    { for (i = 7; $i != "-"; i++) ; print $5, $(i + 2) }' /proc/self/mountinfo | LC_ALL=C sort
 }
 
 passed=0
@@ -42,7 +49,7 @@ for file in "$here"/test_*.sh; do
     # Output goes to a file, not a pipe: a container inherits the test's
     # stdio and may outlive a command, which would hold a pipe open.
     log=$scratch.log
-    mounts_before=$(host_mounts)
+    mounts_before=$(host_mounts "$scratch")
     (
       export T=$scratch ROOT=$scratch/root
       cd "$scratch" || exit 1
@@ -53,7 +60,7 @@ for file in "$here"/test_*.sh; do
       "$t"
     ) >"$log" 2>&1 </dev/null
     rc=$?
-    extra=$(LC_ALL=C comm -13 <(printf '%s\n' "$mounts_before") <(host_mounts))
+    extra=$(LC_ALL=C comm -13 <(printf '%s\n' "$mounts_before") <(host_mounts "$scratch"))
     if [ -n "$extra" ]; then
       printf 'FAIL: mounts left on the host:\n%s\n' "$extra" >>"$log"
       [ $rc != 0 ] || rc=1

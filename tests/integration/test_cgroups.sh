@@ -170,3 +170,19 @@ test_events_stream_until_stopped() {
   [ "$(printf '%s\n' "$out" | grep -c '"type":"stats"')" -ge 2 ] || fail "expected a stream of stats: $out"
   r delete "$id"
 }
+
+# Nothing accumulates over many containers: no cgroup, state, process or
+# fd is left by 1000 create/delete cycles.
+test_thousand_create_delete_cycles_leak_nothing() {
+  make_bundle
+  edit_config "$T/bundle" 'd["process"]["args"] = ["true"]'
+  local i
+  for i in $(seq 1000); do
+    "$RUNO" --root "$ROOT" create --bundle "$T/bundle" "cyc$i" ||
+      fail "create $i failed"
+    "$RUNO" --root "$ROOT" delete "cyc$i" || fail "delete $i failed"
+  done
+  assert_cgroup_gone
+  assert_no_leftovers
+  assert_eq "$(ls -A "$ROOT" | grep -v '^\.' | wc -l)" 0
+}

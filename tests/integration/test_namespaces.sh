@@ -156,3 +156,25 @@ d['process']['args'] = ['sh', '-c', 'ip -o addr show rc0; ping -c 1 -W 2 10.231.
   assert_match "$out" 'rc0 +inet 10\.231\.0\.2/30'
   assert_contains "$out" reached
 }
+
+# linux.netDevices: a host interface moved into the container, renamed,
+# with its address.  "Host" here is a network namespace the test owns, in
+# which runo runs.
+test_net_devices_moved_in() {
+  local hostns=runo-t-$$-nd
+  ip netns add "$hostns"
+  on_exit "ip netns del $hostns"
+  ip -n "$hostns" link add rtest0 type veth peer name rtest1
+  ip -n "$hostns" addr add 10.232.0.2/24 dev rtest0
+  make_bundle
+  edit_config "$T/bundle" '
+d["linux"]["netDevices"] = {"rtest0": {"name": "eth7"}}
+d["process"]["args"] = ["sh", "-c", "ip -o addr show eth7"]'
+  capture nsenter --net="/run/netns/$hostns" "$RUNO" --root "$ROOT" run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_match "$out" 'eth7 +inet 10\.232\.0\.2/24'
+  edit_config "$T/bundle" 'd["linux"]["netDevices"] = {"nosuch0": {}}'
+  capture nsenter --net="/run/netns/$hostns" "$RUNO" --root "$ROOT" run --bundle "$T/bundle" c2
+  assert_error 'linux.netDevices: move "nosuch0": No such device'
+  assert_no_leftovers
+}

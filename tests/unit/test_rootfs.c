@@ -346,7 +346,7 @@ full_container (void)
   cleanup_free char *in_rootfs = runo_xasprintf ("%s/proc", rootfs);
 
   RUNO_OK (runo_rootfs_validate (c, &err_));
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   /* Before finish the hooks see the host: the mounts are under rootfs. */
   CHECK (getcwd (buf, sizeof (buf)) && strcmp (buf, base) == 0);
   CHECK (mount_fstype_is (in_rootfs, "proc"));
@@ -460,7 +460,7 @@ symlink_escape (void)
       "  {\"destination\": \"/link-up/file\", \"type\": \"bind\", "
       "\"source\": \"host/file\"}"
       " ]}");
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   /* nothing on the host side */
   CHECK (access ("/tmp/m1", F_OK) < 0);
   CHECK (access ("/m2", F_OK) < 0);
@@ -527,7 +527,7 @@ proc_symlink_refused (void)
   c = parse_config ("{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": "
                     "\"rootfs\"}, \"mounts\": [{\"destination\": \"/proc\", "
                     "\"type\": \"proc\", \"source\": \"proc\"}]}");
-  CHECK (runo_rootfs_prepare (c, rootfs, &r, &err) < 0);
+  CHECK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err) < 0);
   CHECK (strstr (err->msg, "must not be a symlink") != NULL);
   CHECK (strstr (err->msg, "mounts[0]") != NULL);
   runo_error_release (&err);
@@ -550,7 +550,7 @@ no_pivot (void)
       rootfs);
   runo_rootfs *r = NULL;
 
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   RUNO_OK (runo_rootfs_finish (r, c, true, &err_));
   CHECK (access ("/marker", F_OK) == 0);
   CHECK (access (base, F_OK) < 0);
@@ -586,7 +586,7 @@ config_devices (void)
   struct stat st;
 
   RUNO_OK (runo_rootfs_validate (c, &err_));
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   RUNO_OK (runo_rootfs_finish (r, c, false, &err_));
   check_device ("/dev/fuse", S_IFCHR, 10, 229, 0600);
   CHECK (stat ("/dev/fuse", &st) == 0 && st.st_uid == 1 && st.st_gid == 2);
@@ -633,7 +633,7 @@ userns_devices (void)
   close (fd);
   CHECK (unshare (CLONE_NEWNS) == 0);
 
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   RUNO_OK (runo_rootfs_finish (r, c, false, &err_));
   check_device ("/dev/null", S_IFCHR, 1, 3, 0666);
   check_device ("/dev/tty", S_IFCHR, 5, 0, 0666);
@@ -674,7 +674,7 @@ attrs_and_propagation (void)
   cleanup_free char *line = NULL;
   struct statfs sfs;
 
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   RUNO_OK (runo_rootfs_finish (r, c, false, &err_));
   /* rro applies to submounts of the recursive bind too */
   CHECK (mount_has_option ("/rec", "ro"));
@@ -721,7 +721,7 @@ idmapped_bind (void)
 
   CHECK (chown (file, 0, 0) == 0);
   RUNO_OK (runo_rootfs_validate (c, &err_));
-  RUNO_OK (runo_rootfs_prepare (c, rootfs, &r, &err_));
+  RUNO_OK (runo_rootfs_prepare (c, rootfs, NULL, &r, &err_));
   RUNO_OK (runo_rootfs_finish (r, c, false, &err_));
   CHECK (stat ("/idmapped/inside", &st) == 0);
   CHECK (st.st_uid == 1234 && st.st_gid == 4321);
