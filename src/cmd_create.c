@@ -36,8 +36,7 @@ static const struct option create_options[] = {
 
 int
 runo_parse_create_options (runo_context *ctx, int argc, char **argv,
-                           bool is_run, runo_create_options *opts,
-                           bool *detach)
+                           bool is_run, runo_create_options *opts, bool *detach)
 {
   int c;
 
@@ -65,10 +64,11 @@ runo_parse_create_options (runo_context *ctx, int argc, char **argv,
             char *end;
             long n = strtol (optarg, &end, 10);
             if (*end || n < 0 || n > 1000000)
-              return runo_usage_error (ctx, "--preserve-fds %s: expected a "
-                                            "number",
+              return runo_usage_error (ctx,
+                                       "--preserve-fds %s: expected a "
+                                       "number",
                                        optarg);
-            opts->preserve_fds = (int) n;
+            opts->preserve_fds = (int)n;
           }
           break;
         case 'd':
@@ -111,4 +111,3 @@ cmd_create (runo_context *ctx, int argc, char **argv)
     }
   return EXIT_SUCCESS;
 }
-

@@ -35,7 +35,7 @@ parse_interval (const char *text, unsigned *ms)
     return -1;
   if (value < 1 || value > 86400000)
     return -1;
-  *ms = (unsigned) value;
+  *ms = (unsigned)value;
   return 0;
 }
 
@@ -57,8 +57,9 @@ cmd_events (runo_context *ctx, int argc, char **argv)
           break;
         case 'i':
           if (parse_interval (optarg, &interval_ms) < 0)
-            return runo_usage_error (ctx, "--interval %s: expected a "
-                                          "duration such as 5s or 500ms",
+            return runo_usage_error (ctx,
+                                     "--interval %s: expected a "
+                                     "duration such as 5s or 500ms",
                                      optarg);
           break;
         case 'h':

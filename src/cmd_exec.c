@@ -85,10 +85,11 @@ cmd_exec (runo_context *ctx, int argc, char **argv)
             char *end;
             long n = strtol (optarg, &end, 10);
             if (*end || n < 0 || n > 1000000)
-              return runo_usage_error (ctx, "--preserve-fds %s: expected a "
-                                            "number",
+              return runo_usage_error (ctx,
+                                       "--preserve-fds %s: expected a "
+                                       "number",
                                        optarg);
-            opts.preserve_fds = (int) n;
+            opts.preserve_fds = (int)n;
           }
           break;
         case 'e':
@@ -108,8 +109,9 @@ cmd_exec (runo_context *ctx, int argc, char **argv)
           break;
         case OPT_APPARMOR:
         case OPT_PROCESS_LABEL:
-          return runo_usage_error (ctx, "%s: not supported on this host "
-                                        "(no AppArmor or SELinux)",
+          return runo_usage_error (ctx,
+                                   "%s: not supported on this host "
+                                   "(no AppArmor or SELinux)",
                                    argv[optind - 1]);
         case 'h':
           printf ("Usage: runo exec [--process FILE] [--detach] "
@@ -130,7 +132,7 @@ cmd_exec (runo_context *ctx, int argc, char **argv)
       return EXIT_FAILURE;
     }
   opts.argv = argv + optind + 1;
-  opts.argc = (size_t) (argc - optind - 1);
+  opts.argc = (size_t)(argc - optind - 1);
   if (opts.process_file && opts.argc)
     return runo_usage_error (ctx, "a command cannot go with --process");
   opts.env = env;

@@ -40,10 +40,10 @@ cmd_kill (runo_context *ctx, int argc, char **argv)
   if (optind >= argc)
     return runo_usage_error (ctx, "missing container id");
   if (argc - optind > 2)
-    return runo_usage_error (ctx, "unexpected argument `%s`",
-                             argv[optind + 2]);
+    return runo_usage_error (ctx, "unexpected argument `%s`", argv[optind + 2]);
   id = argv[optind];
-  if (argc - optind == 2 && runo_parse_signal (argv[optind + 1], &sig, &err) < 0)
+  if (argc - optind == 2
+      && runo_parse_signal (argv[optind + 1], &sig, &err) < 0)
     {
       runo_log_error (ctx, &err);
       return EXIT_FAILURE;
@@ -55,4 +55,3 @@ cmd_kill (runo_context *ctx, int argc, char **argv)
     }
   return EXIT_SUCCESS;
 }
-

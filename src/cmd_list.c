@@ -34,8 +34,9 @@ cmd_list (runo_context *ctx, int argc, char **argv)
           else if (strcmp (optarg, "json") == 0)
             format = RUNO_LIST_JSON;
           else
-            return runo_usage_error (ctx, "invalid format `%s`: expected "
-                                          "table or json",
+            return runo_usage_error (ctx,
+                                     "invalid format `%s`: expected "
+                                     "table or json",
                                      optarg);
           break;
         case 'q':
@@ -50,8 +51,7 @@ cmd_list (runo_context *ctx, int argc, char **argv)
     }
   if (optind < argc)
     return runo_usage_error (ctx, "unexpected argument `%s`", argv[optind]);
-  if (runo_container_list (ctx, quiet ? RUNO_LIST_QUIET : format, stdout,
-                           &err)
+  if (runo_container_list (ctx, quiet ? RUNO_LIST_QUIET : format, stdout, &err)
       < 0)
     {
       runo_log_error (ctx, &err);

@@ -32,8 +32,9 @@ cmd_ps (runo_context *ctx, int argc, char **argv)
           if (strcmp (optarg, "json") == 0)
             json = true;
           else if (strcmp (optarg, "table") != 0)
-            return runo_usage_error (ctx, "invalid format `%s`: expected "
-                                          "table or json",
+            return runo_usage_error (ctx,
+                                     "invalid format `%s`: expected "
+                                     "table or json",
                                      optarg);
           break;
         case 'h':
@@ -54,7 +55,7 @@ cmd_ps (runo_context *ctx, int argc, char **argv)
   if (json && argc - optind > 1)
     return runo_usage_error (ctx, "ps arguments cannot go with --format json");
   if (runo_container_ps (ctx, id, json, argv + optind + 1,
-                         (size_t) (argc - optind - 1), stdout, &err)
+                         (size_t)(argc - optind - 1), stdout, &err)
       < 0)
     {
       runo_log_error (ctx, &err);

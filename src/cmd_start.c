@@ -40,4 +40,3 @@ cmd_start (runo_context *ctx, int argc, char **argv)
     }
   return EXIT_SUCCESS;
 }
-

@@ -64,7 +64,7 @@ parse_value (const struct update_flag *flag, const char *text, char *out,
     {
       const char *p;
       for (p = text; *p; p++)
-        if (!isdigit ((unsigned char) *p) && *p != ',' && *p != '-')
+        if (!isdigit ((unsigned char)*p) && *p != ',' && *p != '-')
           return -1;
       snprintf (out, size, "%s", text);
       return 0;
@@ -76,14 +76,14 @@ parse_value (const struct update_flag *flag, const char *text, char *out,
   if (flag->kind == BYTES && *end)
     {
       const char *suffixes = "kmgt";
-      const char *s = strchr (suffixes, tolower ((unsigned char) *end));
+      const char *s = strchr (suffixes, tolower ((unsigned char)*end));
       int i;
 
       if (s == NULL || n < 0)
         return -1;
       for (i = 0; i <= s - suffixes; i++)
         {
-          if (n > (long long) (__LONG_LONG_MAX__ / 1024))
+          if (n > (long long)(__LONG_LONG_MAX__ / 1024))
             return -1;
           n *= 1024;
         }
@@ -100,15 +100,14 @@ parse_value (const struct update_flag *flag, const char *text, char *out,
 static void
 gen_str (yajl_gen gen, const char *s)
 {
-  yajl_gen_string (gen, (const unsigned char *) s, strlen (s));
+  yajl_gen_string (gen, (const unsigned char *)s, strlen (s));
 }
 
 /* The linux.resources object the flags describe, grouped by section. */
 static char *
 flags_to_json (char *const *values)
 {
-  static const char *const sections[] = { "memory", "cpu", "pids",
-                                          "blockIO" };
+  static const char *const sections[] = { "memory", "cpu", "pids", "blockIO" };
   yajl_gen gen = yajl_gen_alloc (NULL);
   const unsigned char *buf;
   char *json = NULL;
@@ -141,7 +140,7 @@ flags_to_json (char *const *values)
     }
   yajl_gen_map_close (gen);
   if (yajl_gen_get_buf (gen, &buf, &len) == yajl_gen_status_ok)
-    json = runo_xasprintf ("%.*s", (int) len, (const char *) buf);
+    json = runo_xasprintf ("%.*s", (int)len, (const char *)buf);
   yajl_gen_free (gen);
   return json;
 }
@@ -160,23 +159,22 @@ cmd_update (runo_context *ctx, int argc, char **argv)
   int c, ret;
 
   for (i = 0; i < N_FLAGS; i++)
-    options[i] = (struct option){ update_flags[i].name, required_argument,
-                                  NULL, (int) (OPT_FLAG_BASE + i) };
-  options[N_FLAGS] = (struct option){ "resources", required_argument, NULL,
-                                      OPT_RESOURCES };
-  options[N_FLAGS + 1]
-      = (struct option){ "l3-cache-schema", required_argument, NULL,
-                         OPT_L3_CACHE };
-  options[N_FLAGS + 2] = (struct option){ "mem-bw-schema", required_argument,
-                                          NULL, OPT_MEM_BW };
+    options[i] = (struct option){ update_flags[i].name, required_argument, NULL,
+                                  (int)(OPT_FLAG_BASE + i) };
+  options[N_FLAGS]
+      = (struct option){ "resources", required_argument, NULL, OPT_RESOURCES };
+  options[N_FLAGS + 1] = (struct option){ "l3-cache-schema", required_argument,
+                                          NULL, OPT_L3_CACHE };
+  options[N_FLAGS + 2]
+      = (struct option){ "mem-bw-schema", required_argument, NULL, OPT_MEM_BW };
   options[N_FLAGS + 3] = (struct option){ "help", no_argument, NULL, 'h' };
   options[N_FLAGS + 4] = (struct option){ NULL, 0, NULL, 0 };
 
   while ((c = getopt_long (argc, argv, "+:r:h", options, NULL)) != -1)
     {
-      if (c >= OPT_FLAG_BASE && c < OPT_FLAG_BASE + (int) N_FLAGS)
+      if (c >= OPT_FLAG_BASE && c < OPT_FLAG_BASE + (int)N_FLAGS)
         {
-          i = (size_t) (c - OPT_FLAG_BASE);
+          i = (size_t)(c - OPT_FLAG_BASE);
           if (parse_value (&update_flags[i], optarg, value_buf[i],
                            sizeof (value_buf[i]))
               < 0)
@@ -210,10 +208,9 @@ cmd_update (runo_context *ctx, int argc, char **argv)
     return runo_usage_error (ctx, "--resources cannot go with other flags");
   if (resources)
     {
-      if (runo_read_file_at (AT_FDCWD,
-                             strcmp (resources, "-") == 0 ? "/dev/stdin"
-                                                          : resources,
-                             64 * 1024 * 1024, &json, &len, &err)
+      if (runo_read_file_at (
+              AT_FDCWD, strcmp (resources, "-") == 0 ? "/dev/stdin" : resources,
+              64 * 1024 * 1024, &json, &len, &err)
           < 0)
         {
           runo_error_wrap (&err, "--resources");

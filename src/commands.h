@@ -47,8 +47,7 @@ void runo_getopt_reset (void);
    runc's --no-subreaper and --keep, which change nothing here). */
 struct runo_create_options;
 int runo_parse_create_options (runo_context *ctx, int argc, char **argv,
-                               bool is_run,
-                               struct runo_create_options *opts,
+                               bool is_run, struct runo_create_options *opts,
                                bool *detach);
 
 /* Exactly one positional container id after the options, validated. */

@@ -148,8 +148,7 @@ runo_take_id (runo_context *ctx, int argc, char **argv, const char **id)
   if (optind >= argc)
     return runo_usage_error (ctx, "missing container id");
   if (argc - optind > 1)
-    return runo_usage_error (ctx, "unexpected argument `%s`",
-                             argv[optind + 1]);
+    return runo_usage_error (ctx, "unexpected argument `%s`", argv[optind + 1]);
   *id = argv[optind];
   if (runo_id_validate (*id, &err) < 0)
     {
@@ -193,8 +192,8 @@ parse_global_options (runo_context *ctx, int argc, char **argv)
           else if (strcmp (optarg, "text") == 0)
             ctx->log_format = RUNO_LOG_FORMAT_TEXT;
           else
-            return runo_usage_error (ctx, "--log-format %s: expected text or json",
-                                     optarg);
+            return runo_usage_error (
+                ctx, "--log-format %s: expected text or json", optarg);
           break;
         case OPT_DEBUG:
           ctx->debug = true;

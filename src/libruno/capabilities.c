@@ -10,13 +10,13 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#define CAP_BIT(n) ((uint64_t) 1 << (n))
+#define CAP_BIT(n) ((uint64_t)1 << (n))
 
 /* "CAP_KILL" for error messages (libcap spells names in lower case). */
 static char *
 display_name (int cap)
 {
-  char *name = cap_to_name ((cap_value_t) cap);
+  char *name = cap_to_name ((cap_value_t)cap);
   char *upper, *p;
 
   if (name == NULL)
@@ -25,7 +25,7 @@ display_name (int cap)
   cap_free (name);
   for (p = upper; *p; p++)
     if (*p >= 'a' && *p <= 'z')
-      *p = (char) (*p - 'a' + 'A');
+      *p = (char)(*p - 'a' + 'A');
   return upper;
 }
 
@@ -87,9 +87,9 @@ static void
 cap_sets (const oci_config_process_capabilities *caps, runo_caps *masks,
           struct cap_set_ref sets[5])
 {
-  sets[0] = (struct cap_set_ref){ "bounding", &caps->bounding,
-                                  &caps->bounding_len,
-                                  masks ? &masks->bounding : NULL };
+  sets[0]
+      = (struct cap_set_ref){ "bounding", &caps->bounding, &caps->bounding_len,
+                              masks ? &masks->bounding : NULL };
   sets[1] = (struct cap_set_ref){ "effective", &caps->effective,
                                   &caps->effective_len,
                                   masks ? &masks->effective : NULL };
@@ -99,8 +99,7 @@ cap_sets (const oci_config_process_capabilities *caps, runo_caps *masks,
   sets[3] = (struct cap_set_ref){ "permitted", &caps->permitted,
                                   &caps->permitted_len,
                                   masks ? &masks->permitted : NULL };
-  sets[4] = (struct cap_set_ref){ "ambient", &caps->ambient,
-                                  &caps->ambient_len,
+  sets[4] = (struct cap_set_ref){ "ambient", &caps->ambient, &caps->ambient_len,
                                   masks ? &masks->ambient : NULL };
 }
 
@@ -149,10 +148,10 @@ current_caps (uint64_t *permitted, uint64_t *inheritable, runo_error **err)
   memset (data, 0, sizeof (data));
   if (capget (&header, data) < 0)
     return runo_error_errno (err, "capget");
-  *permitted = (uint64_t) data[0].permitted
-               | ((uint64_t) data[1].permitted << 32);
-  *inheritable = (uint64_t) data[0].inheritable
-                 | ((uint64_t) data[1].inheritable << 32);
+  *permitted
+      = (uint64_t)data[0].permitted | ((uint64_t)data[1].permitted << 32);
+  *inheritable
+      = (uint64_t)data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
   return 0;
 }
 
@@ -176,9 +175,8 @@ name_of (const oci_config_process_capabilities *caps, int cap)
 
 /* Remove from *MASK the bits of DROP, with one warning per capability. */
 static void
-drop_with_warning (const oci_config_process_capabilities *caps,
-                   uint64_t *mask, uint64_t drop, const char *why,
-                   char **warnings)
+drop_with_warning (const oci_config_process_capabilities *caps, uint64_t *mask,
+                   uint64_t drop, const char *why, char **warnings)
 {
   int cap;
 
@@ -191,9 +189,8 @@ drop_with_warning (const oci_config_process_capabilities *caps,
 }
 
 int
-runo_caps_resolve (const oci_config_process_capabilities *caps,
-                   int last_cap, runo_caps *out, char **warnings,
-                   runo_error **err)
+runo_caps_resolve (const oci_config_process_capabilities *caps, int last_cap,
+                   runo_caps *out, char **warnings, runo_error **err)
 {
   struct cap_set_ref sets[5];
   uint64_t unsupported = 0, held_permitted = 0, held_inheritable = 0;
@@ -251,8 +248,7 @@ runo_caps_resolve (const oci_config_process_capabilities *caps,
 }
 
 int
-runo_caps_drop_bounding (const runo_caps *caps, int last_cap,
-                         runo_error **err)
+runo_caps_drop_bounding (const runo_caps *caps, int last_cap, runo_error **err)
 {
   int cap;
 
@@ -262,7 +258,7 @@ runo_caps_drop_bounding (const runo_caps *caps, int last_cap,
     {
       if (caps->bounding & CAP_BIT (cap))
         continue;
-      if (prctl (PR_CAPBSET_DROP, (unsigned long) cap, 0, 0, 0) < 0)
+      if (prctl (PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0)
         {
           /* A kernel without this capability number (last_cap passed in
              larger than the kernel's) has nothing to drop. */
@@ -272,8 +268,8 @@ runo_caps_drop_bounding (const runo_caps *caps, int last_cap,
             int saved = errno;
             cleanup_free char *name = display_name (cap);
 
-            return runo_error_make (err, saved,
-                                    "drop %s from the bounding set", name);
+            return runo_error_make (err, saved, "drop %s from the bounding set",
+                                    name);
           }
         }
     }
@@ -287,12 +283,12 @@ runo_caps_apply (const runo_caps *caps, int last_cap, runo_error **err)
   struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
   int cap;
 
-  data[0].effective = (uint32_t) caps->effective;
-  data[0].permitted = (uint32_t) caps->permitted;
-  data[0].inheritable = (uint32_t) caps->inheritable;
-  data[1].effective = (uint32_t) (caps->effective >> 32);
-  data[1].permitted = (uint32_t) (caps->permitted >> 32);
-  data[1].inheritable = (uint32_t) (caps->inheritable >> 32);
+  data[0].effective = (uint32_t)caps->effective;
+  data[0].permitted = (uint32_t)caps->permitted;
+  data[0].inheritable = (uint32_t)caps->inheritable;
+  data[1].effective = (uint32_t)(caps->effective >> 32);
+  data[1].permitted = (uint32_t)(caps->permitted >> 32);
+  data[1].inheritable = (uint32_t)(caps->inheritable >> 32);
   if (capset (&header, data) < 0)
     return runo_error_errno (err, "capset");
 
@@ -308,8 +304,8 @@ runo_caps_apply (const runo_caps *caps, int last_cap, runo_error **err)
     }
   for (cap = 0; cap <= last_cap; cap++)
     if ((caps->ambient & CAP_BIT (cap))
-        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long) cap,
-                  0, 0)
+        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0,
+                  0)
                < 0)
       {
         int saved = errno;

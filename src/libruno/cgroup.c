@@ -23,9 +23,9 @@ static bool
 is_v1_controller_option (const char *opt)
 {
   static const char *const known[]
-      = { "cpu",     "cpuacct",   "cpuset", "memory",     "devices",
-          "freezer", "net_cls",   "net_prio", "blkio",    "perf_event",
-          "hugetlb", "pids",      "rdma",   "misc",       "debug" };
+      = { "cpu",     "cpuacct", "cpuset",   "memory", "devices",
+          "freezer", "net_cls", "net_prio", "blkio",  "perf_event",
+          "hugetlb", "pids",    "rdma",     "misc",   "debug" };
   size_t i;
 
   if (strncmp (opt, "name=", 5) == 0)
@@ -48,7 +48,7 @@ list_has (const char *list, const char *item, char sep)
   while (*p)
     {
       const char *end = strchr (p, sep);
-      size_t n = end ? (size_t) (end - p) : strlen (p);
+      size_t n = end ? (size_t)(end - p) : strlen (p);
       if (n == len && strncmp (p, item, len) == 0)
         return true;
       if (end == NULL)
@@ -90,8 +90,8 @@ unescape_mountinfo (char *s)
       if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0'
           && s[2] <= '7' && s[3] >= '0' && s[3] <= '7')
         {
-          *w++ = (char) (((s[1] - '0') << 6) | ((s[2] - '0') << 3)
-                         | (s[3] - '0'));
+          *w++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3)
+                        | (s[3] - '0'));
           s += 3;
         }
       else
@@ -271,8 +271,7 @@ detect (const char *root, const char *mountinfo_path, runo_cgroup **out,
 /* Append the components of REL to BASE, dropping "." and empty ones;
    ".." is refused: a cgroup path must not climb out of where it points. */
 static int
-normalise_path (const char *base, const char *rel, char **out,
-                runo_error **err)
+normalise_path (const char *base, const char *rel, char **out, runo_error **err)
 {
   cleanup_free char *copy = runo_xstrdup (rel);
   size_t cap = strlen (base) + strlen (rel) + 2;
@@ -289,9 +288,8 @@ normalise_path (const char *base, const char *rel, char **out,
       if (strcmp (tok, ".") == 0)
         continue;
       if (strcmp (tok, "..") == 0)
-        return runo_error_make (err, 0,
-                                "invalid cgroupsPath `%s`: `..` is not allowed",
-                                rel);
+        return runo_error_make (
+            err, 0, "invalid cgroupsPath `%s`: `..` is not allowed", rel);
       strcat (res, "/");
       strcat (res, tok);
     }
@@ -313,20 +311,19 @@ own_cgroup (const struct runo_cgroup_hierarchy *h, const char *text,
       const char *end = strchr (line, '\n');
       const char *c1 = strchr (line, ':');
       const char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
-      size_t line_len = end ? (size_t) (end - line) : strlen (line);
+      size_t line_len = end ? (size_t)(end - line) : strlen (line);
 
       if (c2 && c2 < line + line_len)
         {
-          cleanup_free char *ctrls
-              = strndup (c1 + 1, (size_t) (c2 - c1 - 1));
-          bool match = h->unified ? ctrls[0] == '\0'
-                                  : ctrls[0] != '\0'
-                                        && same_controllers (ctrls,
-                                                             h->controllers);
+          cleanup_free char *ctrls = strndup (c1 + 1, (size_t)(c2 - c1 - 1));
+          bool match = h->unified
+                           ? ctrls[0] == '\0'
+                           : ctrls[0] != '\0'
+                                 && same_controllers (ctrls, h->controllers);
           if (match)
             {
               const char *p = c2 + 1;
-              size_t n = line_len - (size_t) (p - line);
+              size_t n = line_len - (size_t)(p - line);
               size_t rl = strlen (h->mount_root);
 
               /* The mount may show only a subtree of the hierarchy. */
@@ -388,8 +385,7 @@ runo_cgroup_new (const char *root, const char *mountinfo_path,
     {
       if (runo_read_file_at (AT_FDCWD, proc_self_cgroup, 0, &self, NULL, err)
           < 0)
-        return runo_error_wrap (err, "relative cgroupsPath `%s`",
-                                cgroups_path);
+        return runo_error_wrap (err, "relative cgroupsPath `%s`", cgroups_path);
       for (i = 0; i < cg->n; i++)
         {
           const char *p = NULL;
@@ -577,8 +573,8 @@ runo_cgroup_write (struct runo_cgroup_hierarchy *h, const char *field,
       if (field)
         return runo_error_errno (err, "%s: write `%s` to `%s%s/%s`", field,
                                  value, h->mount, h->path, file);
-      return runo_error_errno (err, "write `%s` to `%s%s/%s`", value,
-                               h->mount, h->path, file);
+      return runo_error_errno (err, "write `%s` to `%s%s/%s`", value, h->mount,
+                               h->path, file);
     }
   return 0;
 }
@@ -598,8 +594,8 @@ runo_cgroup_writef (struct runo_cgroup_hierarchy *h, const char *field,
 }
 
 int
-runo_cgroup_read (struct runo_cgroup_hierarchy *h, const char *file,
-                  char **out, runo_error **err)
+runo_cgroup_read (struct runo_cgroup_hierarchy *h, const char *file, char **out,
+                  runo_error **err)
 {
   int dirfd = runo_cgroup_dirfd (h, err);
 
@@ -669,10 +665,9 @@ read_controllers (int dirfd, const char *where, char **out, runo_error **err)
   char *text = NULL;
   size_t len = 0;
 
-  if (runo_read_file_at (dirfd, "cgroup.controllers", 0, &text, &len, err)
-      < 0)
+  if (runo_read_file_at (dirfd, "cgroup.controllers", 0, &text, &len, err) < 0)
     return runo_error_wrap (err, "`%s`", where);
-  while (len > 0 && isspace ((unsigned char) text[len - 1]))
+  while (len > 0 && isspace ((unsigned char)text[len - 1]))
     text[--len] = '\0';
   *out = text;
   return 0;
@@ -692,8 +687,7 @@ runo_cgroup_v2_available (runo_cgroup *cg, const char *controller)
       cleanup_close int fd
           = open (h->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-      if (fd < 0
-          || read_controllers (fd, h->mount, &h->available, &err) < 0)
+      if (fd < 0 || read_controllers (fd, h->mount, &h->available, &err) < 0)
         h->available = runo_xstrdup ("");
     }
   return list_has (h->available, controller, ' ');
@@ -719,8 +713,8 @@ v2_enable_in_ancestors (struct runo_cgroup_hierarchy *h, const char *plus,
 
       if (h->path[i] != '/')
         continue;
-      file = runo_xasprintf ("%s%.*s/cgroup.subtree_control", h->mount,
-                             (int) i, h->path);
+      file = runo_xasprintf ("%s%.*s/cgroup.subtree_control", h->mount, (int)i,
+                             h->path);
       fd = open (file, O_WRONLY | O_CLOEXEC);
       if (fd < 0)
         return runo_error_errno (err, "open `%s`", file);
@@ -734,7 +728,7 @@ v2_enable_in_ancestors (struct runo_cgroup_hierarchy *h, const char *plus,
           copy = runo_xstrdup (plus);
           for (tok = strtok_r (copy, " ", &saveptr); tok;
                tok = strtok_r (NULL, " ", &saveptr))
-            (void) !runo_write_all (fd, tok, strlen (tok));
+            (void)!runo_write_all (fd, tok, strlen (tok));
         }
     }
   return 0;
@@ -872,7 +866,7 @@ runo_cgroup_enter (runo_cgroup *cg, pid_t pid, runo_error **err)
   char value[32];
   size_t i;
 
-  snprintf (value, sizeof (value), "%d", (int) pid);
+  snprintf (value, sizeof (value), "%d", (int)pid);
   for (i = 0; i < cg->n; i++)
     if (runo_cgroup_write (&cg->h[i], NULL, "cgroup.procs", value, err) < 0)
       return runo_error_wrap (err, "join cgroup");
@@ -892,7 +886,8 @@ runo_cgroup_v2_dir_fd (runo_cgroup *cg)
 static void
 sleep_ms (long ms)
 {
-  struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+  struct timespec ts
+      = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
   nanosleep (&ts, NULL);
 }
 
@@ -979,7 +974,7 @@ read_trimmed (struct runo_cgroup_hierarchy *h, const char *file, char **out,
   if (runo_cgroup_read (h, file, out, err) < 0)
     return -1;
   len = strlen (*out);
-  while (len > 0 && isspace ((unsigned char) (*out)[len - 1]))
+  while (len > 0 && isspace ((unsigned char)(*out)[len - 1]))
     (*out)[--len] = '\0';
   return 0;
 }
@@ -992,11 +987,12 @@ runo_cgroup_is_frozen (runo_cgroup *cg, bool *frozen, runo_error **err)
 
   if (h == NULL)
     return -1;
-  if (read_trimmed (h, h->unified ? "cgroup.freeze" : "freezer.state",
-                    &state, err) < 0)
+  if (read_trimmed (h, h->unified ? "cgroup.freeze" : "freezer.state", &state,
+                    err)
+      < 0)
     return -1;
-  *frozen = h->unified ? strcmp (state, "1") == 0
-                       : strcmp (state, "FROZEN") == 0;
+  *frozen
+      = h->unified ? strcmp (state, "1") == 0 : strcmp (state, "FROZEN") == 0;
   return 0;
 }
 
@@ -1050,9 +1046,9 @@ runo_cgroup_freeze (runo_cgroup *cg, bool frozen, runo_error **err)
     value = frozen ? "1" : "0";
   else
     value = frozen ? "FROZEN" : "THAWED";
-  if (runo_cgroup_write (h, NULL, h->unified ? "cgroup.freeze"
-                                             : "freezer.state",
-                         value, err) < 0)
+  if (runo_cgroup_write (
+          h, NULL, h->unified ? "cgroup.freeze" : "freezer.state", value, err)
+      < 0)
     return -1;
   if (frozen && wait_frozen (h, err) < 0)
     {
@@ -1097,7 +1093,7 @@ collect_pids (int dirfd, const char *where, struct pid_list *list,
           if (list->pids == NULL)
             abort ();
         }
-      list->pids[list->n++] = (pid_t) v;
+      list->pids[list->n++] = (pid_t)v;
     }
 
   fd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1171,7 +1167,7 @@ signal_all (runo_cgroup *cg, int sig, runo_error **err)
     return -1;
   for (i = 0; i < n; i++)
     if (kill (pids[i], sig) < 0 && errno != ESRCH)
-      return runo_error_errno (err, "kill %d", (int) pids[i]);
+      return runo_error_errno (err, "kill %d", (int)pids[i]);
   return 0;
 }
 
@@ -1200,13 +1196,15 @@ runo_cgroup_kill_all (runo_cgroup *cg, int sig, runo_error **err)
   if (!was_frozen && runo_cgroup_freeze (cg, true, err) < 0)
     return -1;
   ret = signal_all (cg, sig, err);
-  if (!was_frozen && runo_cgroup_freeze (cg, false, ret < 0 ? &ignored : err)
-      < 0 && ret == 0)
+  if (!was_frozen
+      && runo_cgroup_freeze (cg, false, ret < 0 ? &ignored : err) < 0
+      && ret == 0)
     return -1;
   return ret;
 }
 
-/* ----- resources ----------------------------------------------------------- */
+/* ----- resources -----------------------------------------------------------
+ */
 
 uint64_t
 runo_cgroup_shares_to_weight (uint64_t shares)
@@ -1253,16 +1251,16 @@ pick (runo_cgroup *cg, const char *field, const char *v1_controller,
   return NULL;
 }
 
-#define APPLY(field, v1c, v2c, v1fn, v2fn, data)                              \
-  do                                                                          \
-    {                                                                         \
-      bool v2_;                                                               \
-      struct runo_cgroup_hierarchy *h_                                        \
-          = pick (cg, field, v1c, v2c, &v2_, err);                            \
-      if (h_ == NULL || (v2_ ? v2fn (h_, data, err) : v1fn (h_, data, err))   \
-                            < 0)                                              \
-        return -1;                                                            \
-    }                                                                         \
+#define APPLY(field, v1c, v2c, v1fn, v2fn, data)                               \
+  do                                                                           \
+    {                                                                          \
+      bool v2_;                                                                \
+      struct runo_cgroup_hierarchy *h_                                         \
+          = pick (cg, field, v1c, v2c, &v2_, err);                             \
+      if (h_ == NULL                                                           \
+          || (v2_ ? v2fn (h_, data, err) : v1fn (h_, data, err)) < 0)          \
+        return -1;                                                             \
+    }                                                                          \
   while (0)
 
 static bool
@@ -1284,8 +1282,8 @@ runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
   net = res->network;
 
   if (res->memory)
-    APPLY ("linux.resources.memory", "memory", "memory",
-           runo_cgroup_v1_memory, runo_cgroup_v2_memory, res->memory);
+    APPLY ("linux.resources.memory", "memory", "memory", runo_cgroup_v1_memory,
+           runo_cgroup_v2_memory, res->memory);
   if (res->cpu && cpu_fields_present (res->cpu))
     APPLY ("linux.resources.cpu", "cpu", "cpu", runo_cgroup_v1_cpu,
            runo_cgroup_v2_cpu, res->cpu);

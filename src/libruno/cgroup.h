@@ -75,7 +75,6 @@ typedef int (*runo_cgroup_own_fn) (void *data, const char *mount_point,
 int runo_cgroup_foreach_own (runo_cgroup_own_fn fn, void *data,
                              runo_error **err);
 
-
 enum runo_cgroup_mode runo_cgroup_mode (const runo_cgroup *cg);
 
 /* What to store in the container state to find the cgroup again.  Usually
@@ -142,7 +141,7 @@ int runo_cgroup_destroy (runo_cgroup *cg, runo_error **err);
 struct runo_cgroup_stats
 {
   bool cpu_present;
-  uint64_t cpu_usage_ns;  /* total CPU time */
+  uint64_t cpu_usage_ns; /* total CPU time */
   uint64_t cpu_user_ns;
   uint64_t cpu_system_ns;
   uint64_t cpu_throttled_periods;
@@ -161,7 +160,7 @@ struct runo_cgroup_stats
   uint64_t pids_limit;
 
   bool blkio_present;
-  uint64_t blkio_read_bytes;  /* sum over devices */
+  uint64_t blkio_read_bytes; /* sum over devices */
   uint64_t blkio_write_bytes;
   uint64_t blkio_read_ios;
   uint64_t blkio_write_ios;

@@ -10,10 +10,10 @@ struct runo_cgroup_hierarchy
   char *mount_root;  /* the mount's root inside the hierarchy (mountinfo) */
   char *controllers; /* v1: "cpu,cpuacct", "name=systemd"; v2: NULL */
   bool unified;
-  char *path;        /* the container's cgroup inside this hierarchy */
-  int dirfd;         /* opened lazily, -1 until then */
-  char *available;   /* v2: cgroup.controllers of the mount, lazily */
-  char *enabled;     /* v2: cgroup.controllers of the container, lazily */
+  char *path;      /* the container's cgroup inside this hierarchy */
+  int dirfd;       /* opened lazily, -1 until then */
+  char *available; /* v2: cgroup.controllers of the mount, lazily */
+  char *enabled;   /* v2: cgroup.controllers of the container, lazily */
 };
 
 struct runo_cgroup
@@ -44,9 +44,8 @@ int runo_cgroup_dirfd (struct runo_cgroup_hierarchy *h, runo_error **err);
 int runo_cgroup_write (struct runo_cgroup_hierarchy *h, const char *field,
                        const char *file, const char *value, runo_error **err);
 int runo_cgroup_writef (struct runo_cgroup_hierarchy *h, const char *field,
-                        const char *file, runo_error **err,
-                        const char *fmt, ...)
-    __attribute__ ((format (printf, 5, 6)));
+                        const char *file, runo_error **err, const char *fmt,
+                        ...) __attribute__ ((format (printf, 5, 6)));
 
 /* Read FILE of the container's cgroup; caller frees *OUT. */
 int runo_cgroup_read (struct runo_cgroup_hierarchy *h, const char *file,

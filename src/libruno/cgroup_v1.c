@@ -23,7 +23,7 @@ write_limit_v1 (struct runo_cgroup_hierarchy *h, const char *field,
   if (value < 0 && !runo_cgroup_has_file (h, file))
     return 0;
   return runo_cgroup_writef (h, field, file, err, "%" PRId64,
-                             value < 0 ? (int64_t) -1 : value);
+                             value < 0 ? (int64_t)-1 : value);
 }
 
 int
@@ -38,7 +38,7 @@ runo_cgroup_v1_memory (struct runo_cgroup_hierarchy *h,
       && mem->swap < mem->limit)
     return runo_error_make (err, 0,
                             F_MEMORY ".swap: memory+swap limit %" PRId64
-                            " is below the memory limit %" PRId64,
+                                     " is below the memory limit %" PRId64,
                             mem->swap, mem->limit);
   if (mem->limit_present)
     {
@@ -58,8 +58,8 @@ runo_cgroup_v1_memory (struct runo_cgroup_hierarchy *h,
           if (write_limit_v1 (h, F_MEMORY ".swap",
                               "memory.memsw.limit_in_bytes", mem->swap, err)
                   < 0
-              || write_limit_v1 (h, F_MEMORY ".limit",
-                                 "memory.limit_in_bytes", mem->limit, err)
+              || write_limit_v1 (h, F_MEMORY ".limit", "memory.limit_in_bytes",
+                                 mem->limit, err)
                      < 0)
             return -1;
           swap = false;
@@ -82,17 +82,15 @@ runo_cgroup_v1_memory (struct runo_cgroup_hierarchy *h,
     return -1;
   if (mem->kernel_tcp_present
       && write_limit_v1 (h, F_MEMORY ".kernelTCP",
-                         "memory.kmem.tcp.limit_in_bytes", mem->kernel_tcp,
-                         err)
+                         "memory.kmem.tcp.limit_in_bytes", mem->kernel_tcp, err)
              < 0)
     return -1;
   if (mem->swappiness_present)
     {
       if (mem->swappiness > 100)
-        return runo_error_make (err, 0,
-                                F_MEMORY ".swappiness: %" PRIu64
-                                " is not in 0..100",
-                                mem->swappiness);
+        return runo_error_make (
+            err, 0, F_MEMORY ".swappiness: %" PRIu64 " is not in 0..100",
+            mem->swappiness);
       if (runo_cgroup_writef (h, F_MEMORY ".swappiness", "memory.swappiness",
                               err, "%" PRIu64, mem->swappiness)
           < 0)
@@ -105,8 +103,7 @@ runo_cgroup_v1_memory (struct runo_cgroup_hierarchy *h,
              < 0)
     return -1;
   if (mem->use_hierarchy_present
-      && runo_cgroup_write (h, F_MEMORY ".useHierarchy",
-                            "memory.use_hierarchy",
+      && runo_cgroup_write (h, F_MEMORY ".useHierarchy", "memory.use_hierarchy",
                             mem->use_hierarchy ? "1" : "0", err)
              < 0)
     return -1;
@@ -116,12 +113,11 @@ runo_cgroup_v1_memory (struct runo_cgroup_hierarchy *h,
 
 int
 runo_cgroup_v1_cpu (struct runo_cgroup_hierarchy *h,
-                    const oci_config_linux_resources_cpu *cpu,
-                    runo_error **err)
+                    const oci_config_linux_resources_cpu *cpu, runo_error **err)
 {
   if (cpu->shares_present && cpu->shares != 0
-      && runo_cgroup_writef (h, F_CPU ".shares", "cpu.shares", err,
-                             "%" PRIu64, cpu->shares)
+      && runo_cgroup_writef (h, F_CPU ".shares", "cpu.shares", err, "%" PRIu64,
+                             cpu->shares)
              < 0)
     return -1;
   if (cpu->period_present && cpu->period != 0
@@ -147,8 +143,8 @@ runo_cgroup_v1_cpu (struct runo_cgroup_hierarchy *h,
           if (runo_cgroup_writef (h, F_CPU ".burst", "cpu.cfs_burst_us", err,
                                   "%" PRIu64, cpu->burst)
                   < 0
-              || runo_cgroup_writef (h, F_CPU ".quota", "cpu.cfs_quota_us",
-                                     err, "%" PRId64, quota)
+              || runo_cgroup_writef (h, F_CPU ".quota", "cpu.cfs_quota_us", err,
+                                     "%" PRId64, quota)
                      < 0)
             return -1;
         }
@@ -200,14 +196,13 @@ runo_cgroup_v1_pids (struct runo_cgroup_hierarchy *h,
   cleanup_free char *value = runo_cgroup_v2_limit (pids->limit);
 
   /* 0 is a real limit (no new task at all), as the spec insists. */
-  return runo_cgroup_write (h, "linux.resources.pids.limit", "pids.max",
-                            value, err);
+  return runo_cgroup_write (h, "linux.resources.pids.limit", "pids.max", value,
+                            err);
 }
 
 /* blkio.weight lives under a bfq name when bfq is the scheduler. */
 static const char *
-pick_file (struct runo_cgroup_hierarchy *h, const char *plain,
-           const char *bfq)
+pick_file (struct runo_cgroup_hierarchy *h, const char *plain, const char *bfq)
 {
   if (!runo_cgroup_has_file (h, plain) && runo_cgroup_has_file (h, bfq))
     return bfq;
@@ -240,12 +235,12 @@ runo_cgroup_v1_blkio (struct runo_cgroup_hierarchy *h,
   if (bio->weight_present
       && runo_cgroup_writef (h, F_BLKIO ".weight",
                              pick_file (h, "blkio.weight", "blkio.bfq.weight"),
-                             err, "%u", (unsigned) bio->weight)
+                             err, "%u", (unsigned)bio->weight)
              < 0)
     return -1;
   if (bio->leaf_weight_present
-      && runo_cgroup_writef (h, F_BLKIO ".leafWeight", "blkio.leaf_weight",
-                             err, "%u", (unsigned) bio->leaf_weight)
+      && runo_cgroup_writef (h, F_BLKIO ".leafWeight", "blkio.leaf_weight", err,
+                             "%u", (unsigned)bio->leaf_weight)
              < 0)
     return -1;
   for (i = 0; i < bio->weight_device_len; i++)
@@ -257,21 +252,20 @@ runo_cgroup_v1_blkio (struct runo_cgroup_hierarchy *h,
                                  pick_file (h, "blkio.weight_device",
                                             "blkio.bfq.weight_device"),
                                  err, "%" PRId64 ":%" PRId64 " %u", w->major,
-                                 w->minor, (unsigned) w->weight)
+                                 w->minor, (unsigned)w->weight)
                  < 0)
         return -1;
       if (w->leaf_weight_present
           && runo_cgroup_writef (h, F_BLKIO ".weightDevice",
                                  "blkio.leaf_weight_device", err,
                                  "%" PRId64 ":%" PRId64 " %u", w->major,
-                                 w->minor, (unsigned) w->leaf_weight)
+                                 w->minor, (unsigned)w->leaf_weight)
                  < 0)
         return -1;
     }
-  if (write_throttles (h, F_BLKIO ".throttleReadBpsDevice",
-                       "blkio.throttle.read_bps_device",
-                       bio->throttle_read_bps_device,
-                       bio->throttle_read_bps_device_len, err)
+  if (write_throttles (
+          h, F_BLKIO ".throttleReadBpsDevice", "blkio.throttle.read_bps_device",
+          bio->throttle_read_bps_device, bio->throttle_read_bps_device_len, err)
           < 0
       || write_throttles (h, F_BLKIO ".throttleWriteBpsDevice",
                           "blkio.throttle.write_bps_device",
@@ -294,8 +288,7 @@ runo_cgroup_v1_blkio (struct runo_cgroup_hierarchy *h,
 
 int
 runo_cgroup_v1_hugetlb (struct runo_cgroup_hierarchy *h,
-                        const oci_config_linux_resources *res,
-                        runo_error **err)
+                        const oci_config_linux_resources *res, runo_error **err)
 {
   size_t i;
 
@@ -318,8 +311,7 @@ runo_cgroup_v1_hugetlb (struct runo_cgroup_hierarchy *h,
                                 field, l->page_size);
       /* Reservations are limited when the kernel can, usage always. */
       if (runo_cgroup_has_file (h, rsvd)
-          && runo_cgroup_writef (h, field, rsvd, err, "%" PRIu64, l->limit)
-                 < 0)
+          && runo_cgroup_writef (h, field, rsvd, err, "%" PRIu64, l->limit) < 0)
         return -1;
       if (runo_cgroup_writef (h, field, plain, err, "%" PRIu64, l->limit) < 0)
         return -1;
@@ -333,8 +325,7 @@ runo_cgroup_v1_net_cls (struct runo_cgroup_hierarchy *h,
                         runo_error **err)
 {
   return runo_cgroup_writef (h, "linux.resources.network.classID",
-                             "net_cls.classid", err, "%" PRIu32,
-                             net->class_id);
+                             "net_cls.classid", err, "%" PRIu32, net->class_id);
 }
 
 int
@@ -373,8 +364,8 @@ runo_cgroup_rdma (struct runo_cgroup_hierarchy *h,
       if (r->hca_objects_present)
         objects = runo_xasprintf (" hca_object=%" PRIu32, r->hca_objects);
       if (runo_cgroup_writef (h, "linux.resources.rdma", "rdma.max", err,
-                              "%s%s%s", rdma->keys[i],
-                              handles ? handles : "", objects ? objects : "")
+                              "%s%s%s", rdma->keys[i], handles ? handles : "",
+                              objects ? objects : "")
           < 0)
         return -1;
     }
@@ -393,9 +384,8 @@ device_rule (const oci_linux_device_cgroup *d, size_t i, char **out,
   const char *p;
 
   if (strlen (type) != 1 || strchr ("abc", type[0]) == NULL)
-    return runo_error_make (err, 0,
-                            "linux.resources.devices[%zu]: invalid type `%s`",
-                            i, type);
+    return runo_error_make (
+        err, 0, "linux.resources.devices[%zu]: invalid type `%s`", i, type);
   for (p = access; *p; p++)
     if (strchr ("rwm", *p) == NULL)
       return runo_error_make (err, 0,
@@ -418,8 +408,7 @@ device_rule (const oci_linux_device_cgroup *d, size_t i, char **out,
 
 int
 runo_cgroup_v1_devices (struct runo_cgroup_hierarchy *h,
-                        const oci_config_linux_resources *res,
-                        runo_error **err)
+                        const oci_config_linux_resources *res, runo_error **err)
 {
   size_t i;
 
@@ -432,9 +421,8 @@ runo_cgroup_v1_devices (struct runo_cgroup_hierarchy *h,
 
       if (device_rule (d, i, &rule, err) < 0)
         return -1;
-      if (runo_cgroup_write (h, field,
-                             d->allow ? "devices.allow" : "devices.deny",
-                             rule, err)
+      if (runo_cgroup_write (
+              h, field, d->allow ? "devices.allow" : "devices.deny", rule, err)
           < 0)
         return -1;
     }
@@ -491,7 +479,7 @@ runo_cgroup_v1_stats (runo_cgroup *cg, struct runo_cgroup_stats *stats,
 {
   struct runo_cgroup_hierarchy *h;
 
-  (void) err;
+  (void)err;
   if ((h = runo_cgroup_v1_find (cg, "cpuacct")))
     {
       cleanup_error runo_error *ignored = NULL;
@@ -499,14 +487,13 @@ runo_cgroup_v1_stats (runo_cgroup *cg, struct runo_cgroup_stats *stats,
       long hz = sysconf (_SC_CLK_TCK);
 
       stats->cpu_present = read_u64 (h, "cpuacct.usage", &stats->cpu_usage_ns);
-      if (runo_cgroup_read (h, "cpuacct.stat", &text, &ignored) == 0
-          && hz > 0)
+      if (runo_cgroup_read (h, "cpuacct.stat", &text, &ignored) == 0 && hz > 0)
         {
           uint64_t v;
           if (runo_cgroup_keyed_value (text, "user", &v))
-            stats->cpu_user_ns = v * (1000000000ULL / (uint64_t) hz);
+            stats->cpu_user_ns = v * (1000000000ULL / (uint64_t)hz);
           if (runo_cgroup_keyed_value (text, "system", &v))
-            stats->cpu_system_ns = v * (1000000000ULL / (uint64_t) hz);
+            stats->cpu_system_ns = v * (1000000000ULL / (uint64_t)hz);
         }
     }
   if ((h = runo_cgroup_v1_find (cg, "cpu")))

@@ -42,7 +42,7 @@ runo_cgroup_v2_memory (struct runo_cgroup_hierarchy *h,
   if (mem->use_hierarchy_present && !mem->use_hierarchy)
     return runo_error_make (err, 0,
                             F_MEMORY ".useHierarchy: cgroup v2 is always "
-                            "hierarchical");
+                                     "hierarchical");
 
   if (mem->limit_present)
     {
@@ -56,12 +56,11 @@ runo_cgroup_v2_memory (struct runo_cgroup_hierarchy *h,
           cleanup_free char *current = NULL;
 
           if (runo_cgroup_read (h, "memory.current", &current, &ignored) == 0
-              && strtoull (current, NULL, 10) > (uint64_t) mem->limit)
+              && strtoull (current, NULL, 10) > (uint64_t)mem->limit)
             return runo_error_make (err, EBUSY,
                                     F_MEMORY ".limit: %" PRId64
-                                    " is below the current usage %llu",
-                                    mem->limit,
-                                    strtoull (current, NULL, 10));
+                                             " is below the current usage %llu",
+                                    mem->limit, strtoull (current, NULL, 10));
         }
       if (runo_cgroup_write (h, F_MEMORY ".limit", "memory.max", value, err)
           < 0)
@@ -77,11 +76,11 @@ runo_cgroup_v2_memory (struct runo_cgroup_hierarchy *h,
       else if (!mem->limit_present || mem->limit < 0)
         return runo_error_make (err, 0,
                                 F_MEMORY ".swap: a swap limit on cgroup v2 "
-                                "needs a memory limit");
+                                         "needs a memory limit");
       else if (mem->swap < mem->limit)
         return runo_error_make (err, 0,
                                 F_MEMORY ".swap: memory+swap limit %" PRId64
-                                " is below the memory limit %" PRId64,
+                                         " is below the memory limit %" PRId64,
                                 mem->swap, mem->limit);
       else
         value = runo_xasprintf ("%" PRId64, mem->swap - mem->limit);
@@ -125,8 +124,7 @@ read_cpu_max (struct runo_cgroup_hierarchy *h, char *quota, size_t quota_size,
 
 int
 runo_cgroup_v2_cpu (struct runo_cgroup_hierarchy *h,
-                    const oci_config_linux_resources_cpu *cpu,
-                    runo_error **err)
+                    const oci_config_linux_resources_cpu *cpu, runo_error **err)
 {
   if (cpu->realtime_period_present && cpu->realtime_period != 0)
     return not_on_v2 (F_CPU ".realtimePeriod", err);
@@ -134,8 +132,7 @@ runo_cgroup_v2_cpu (struct runo_cgroup_hierarchy *h,
     return not_on_v2 (F_CPU ".realtimeRuntime", err);
 
   if (cpu->shares_present && cpu->shares != 0
-      && runo_cgroup_writef (h, F_CPU ".shares", "cpu.weight", err,
-                             "%" PRIu64,
+      && runo_cgroup_writef (h, F_CPU ".shares", "cpu.weight", err, "%" PRIu64,
                              runo_cgroup_shares_to_weight (cpu->shares))
              < 0)
     return -1;
@@ -211,21 +208,21 @@ runo_cgroup_v2_pids (struct runo_cgroup_hierarchy *h,
 {
   cleanup_free char *value = runo_cgroup_v2_limit (pids->limit);
 
-  return runo_cgroup_write (h, "linux.resources.pids.limit", "pids.max",
-                            value, err);
+  return runo_cgroup_write (h, "linux.resources.pids.limit", "pids.max", value,
+                            err);
 }
 
 static int
 write_io_max (struct runo_cgroup_hierarchy *h, const char *field,
-              const char *key, oci_linux_block_io_device_throttle **t,
-              size_t n, runo_error **err)
+              const char *key, oci_linux_block_io_device_throttle **t, size_t n,
+              runo_error **err)
 {
   size_t i;
 
   for (i = 0; i < n; i++)
     if (runo_cgroup_writef (h, field, "io.max", err,
-                            "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
-                            t[i]->major, t[i]->minor, key, t[i]->rate)
+                            "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t[i]->major,
+                            t[i]->minor, key, t[i]->rate)
         < 0)
       return -1;
   return 0;
@@ -252,7 +249,7 @@ runo_cgroup_v2_io (struct runo_cgroup_hierarchy *h,
       int ret;
       if (bfq)
         ret = runo_cgroup_writef (h, F_BLKIO ".weight", "io.bfq.weight", err,
-                                  "%u", (unsigned) bio->weight);
+                                  "%u", (unsigned)bio->weight);
       else
         ret = runo_cgroup_writef (h, F_BLKIO ".weight", "io.weight", err,
                                   "default %" PRIu64,
@@ -270,11 +267,11 @@ runo_cgroup_v2_io (struct runo_cgroup_hierarchy *h,
       if (bfq)
         ret = runo_cgroup_writef (h, F_BLKIO ".weightDevice", "io.bfq.weight",
                                   err, "%" PRId64 ":%" PRId64 " %u", w->major,
-                                  w->minor, (unsigned) w->weight);
+                                  w->minor, (unsigned)w->weight);
       else
-        ret = runo_cgroup_writef (h, F_BLKIO ".weightDevice", "io.weight",
-                                  err, "%" PRId64 ":%" PRId64 " %" PRIu64,
-                                  w->major, w->minor,
+        ret = runo_cgroup_writef (h, F_BLKIO ".weightDevice", "io.weight", err,
+                                  "%" PRId64 ":%" PRId64 " %" PRIu64, w->major,
+                                  w->minor,
                                   runo_cgroup_blkio_to_io_weight (w->weight));
       if (ret < 0)
         return -1;
@@ -301,8 +298,7 @@ runo_cgroup_v2_io (struct runo_cgroup_hierarchy *h,
 
 int
 runo_cgroup_v2_hugetlb (struct runo_cgroup_hierarchy *h,
-                        const oci_config_linux_resources *res,
-                        runo_error **err)
+                        const oci_config_linux_resources *res, runo_error **err)
 {
   size_t i;
 
@@ -324,8 +320,7 @@ runo_cgroup_v2_hugetlb (struct runo_cgroup_hierarchy *h,
                                 "this host",
                                 field, l->page_size);
       if (runo_cgroup_has_file (h, rsvd)
-          && runo_cgroup_writef (h, field, rsvd, err, "%" PRIu64, l->limit)
-                 < 0)
+          && runo_cgroup_writef (h, field, rsvd, err, "%" PRIu64, l->limit) < 0)
         return -1;
       if (runo_cgroup_writef (h, field, plain, err, "%" PRIu64, l->limit) < 0)
         return -1;
@@ -344,9 +339,9 @@ runo_cgroup_v2_hugetlb (struct runo_cgroup_hierarchy *h,
    matches a request whose access bits it all grants, a deny rule one that
    asks for any bit it denies. */
 
-#define INSN(c, d, s, o, i)                                                   \
-  ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s),           \
-                      .off = (o), .imm = (i) })
+#define INSN(c, d, s, o, i)                                                    \
+  ((struct bpf_insn){                                                          \
+      .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
 enum
 {
@@ -381,8 +376,8 @@ static size_t
 device_block (const oci_linux_device_cgroup *d, char type, int access,
               struct bpf_insn *out)
 {
-  const int all = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE
-                  | BPF_DEVCG_ACC_MKNOD;
+  const int all
+      = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
   size_t n = 0, i;
 
   /* r2 = device type, r3 = access asked, r4 = major, r5 = minor */
@@ -398,30 +393,29 @@ device_block (const oci_linux_device_cgroup *d, char type, int access,
                        BPF_REG_6, 0, 0, 0);
     }
   if (type != 'a' && d->major_present && d->major >= 0)
-    out[n++] = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0,
-                     (int32_t) d->major);
+    out[n++]
+        = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)d->major);
   if (type != 'a' && d->minor_present && d->minor >= 0)
-    out[n++] = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0,
-                     (int32_t) d->minor);
+    out[n++]
+        = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)d->minor);
   out[n++] = INSN (BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, d->allow);
   out[n++] = INSN (BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
   /* Every conditional jump goes to the end of the block. */
   for (i = 0; i < n; i++)
     if (BPF_CLASS (out[i].code) == BPF_JMP && BPF_OP (out[i].code) != BPF_EXIT)
-      out[i].off = (int16_t) (n - 1 - i);
+      out[i].off = (int16_t)(n - 1 - i);
   return n;
 }
 
 static int
 sys_bpf (int cmd, union bpf_attr *attr)
 {
-  return (int) syscall (__NR_bpf, cmd, attr, sizeof (*attr));
+  return (int)syscall (__NR_bpf, cmd, attr, sizeof (*attr));
 }
 
 int
 runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
-                        const oci_config_linux_resources *res,
-                        runo_error **err)
+                        const oci_config_linux_resources *res, runo_error **err)
 {
   static const char field[] = "linux.resources.devices";
   cleanup_free struct bpf_insn *insns = NULL;
@@ -446,15 +440,15 @@ runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
     {
       const oci_linux_device_cgroup *d = res->devices[i];
       const char *type = d->type && d->type[0] ? d->type : "a";
-      int access = device_access_bits (d->access && d->access[0] ? d->access
-                                                                 : "rwm");
+      int access
+          = device_access_bits (d->access && d->access[0] ? d->access : "rwm");
 
       if (strlen (type) != 1 || strchr ("abc", type[0]) == NULL)
-        return runo_error_make (err, 0, "%s[%zu]: invalid type `%s`", field,
-                                i, type);
+        return runo_error_make (err, 0, "%s[%zu]: invalid type `%s`", field, i,
+                                type);
       if (access < 0)
-        return runo_error_make (err, 0, "%s[%zu]: invalid access `%s`",
-                                field, i, d->access);
+        return runo_error_make (err, 0, "%s[%zu]: invalid access `%s`", field,
+                                i, d->access);
       /* A rule matching everything shadows the ones before it (and the
          default): the verifier refuses unreachable code. */
       if (!decided)
@@ -472,10 +466,10 @@ runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
 
   memset (&attr, 0, sizeof (attr));
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  attr.insns = (uint64_t) (uintptr_t) insns;
-  attr.insn_cnt = (uint32_t) n;
-  attr.license = (uint64_t) (uintptr_t) "GPL";
-  attr.log_buf = (uint64_t) (uintptr_t) log;
+  attr.insns = (uint64_t)(uintptr_t)insns;
+  attr.insn_cnt = (uint32_t)n;
+  attr.license = (uint64_t)(uintptr_t) "GPL";
+  attr.log_buf = (uint64_t)(uintptr_t)log;
   attr.log_size = sizeof (log);
   attr.log_level = 1;
   prog = sys_bpf (BPF_PROG_LOAD, &attr);
@@ -497,9 +491,9 @@ runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
 
   /* An update replaces the filter: with several attached, all must allow. */
   memset (&attr, 0, sizeof (attr));
-  attr.query.target_fd = (uint32_t) dirfd;
+  attr.query.target_fd = (uint32_t)dirfd;
   attr.query.attach_type = BPF_CGROUP_DEVICE;
-  attr.query.prog_ids = (uint64_t) (uintptr_t) old_ids;
+  attr.query.prog_ids = (uint64_t)(uintptr_t)old_ids;
   attr.query.prog_cnt = old_count;
   if (sys_bpf (BPF_PROG_QUERY, &attr) < 0)
     return runo_error_errno (err, "%s: query the device filters of `%s%s`",
@@ -507,8 +501,8 @@ runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
   old_count = attr.query.prog_cnt < 64 ? attr.query.prog_cnt : 64;
 
   memset (&attr, 0, sizeof (attr));
-  attr.target_fd = (uint32_t) dirfd;
-  attr.attach_bpf_fd = (uint32_t) prog;
+  attr.target_fd = (uint32_t)dirfd;
+  attr.attach_bpf_fd = (uint32_t)prog;
   attr.attach_type = BPF_CGROUP_DEVICE;
   attr.attach_flags = BPF_F_ALLOW_MULTI;
   if (sys_bpf (BPF_PROG_ATTACH, &attr) < 0)
@@ -524,11 +518,12 @@ runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
       if (old < 0)
         continue; /* already gone */
       memset (&attr, 0, sizeof (attr));
-      attr.target_fd = (uint32_t) dirfd;
-      attr.attach_bpf_fd = (uint32_t) old;
+      attr.target_fd = (uint32_t)dirfd;
+      attr.attach_bpf_fd = (uint32_t)old;
       attr.attach_type = BPF_CGROUP_DEVICE;
       if (sys_bpf (BPF_PROG_DETACH, &attr) < 0 && errno != ENOENT)
-        return runo_error_errno (err, "%s: detach the old device filter of "
+        return runo_error_errno (err,
+                                 "%s: detach the old device filter of "
                                  "`%s%s`",
                                  field, h->mount, h->path);
     }
@@ -551,7 +546,7 @@ runo_cgroup_v2_unified (runo_cgroup *cg, const oci_map_string *unified,
 
       if (key[0] == '\0' || key[0] == '.' || strchr (key, '/') || dot == NULL)
         return runo_error_make (err, 0, "%s: not a cgroup file name", field);
-      controller = strndup (key, (size_t) (dot - key));
+      controller = strndup (key, (size_t)(dot - key));
       if (controller == NULL)
         abort ();
       if (strcmp (controller, "cgroup") != 0)
@@ -584,7 +579,7 @@ sum_io_stat (const char *text, struct runo_cgroup_stats *stats)
   while (*p)
     {
       const char *end = strchr (p, '\n');
-      size_t len = end ? (size_t) (end - p) : strlen (p);
+      size_t len = end ? (size_t)(end - p) : strlen (p);
 
       for (i = 0; i < 4; i++)
         {
@@ -608,16 +603,15 @@ sum_io_stat (const char *text, struct runo_cgroup_stats *stats)
 }
 
 static bool
-read_u64_v2 (struct runo_cgroup_hierarchy *h, const char *file,
-             uint64_t *value)
+read_u64_v2 (struct runo_cgroup_hierarchy *h, const char *file, uint64_t *value)
 {
   cleanup_error runo_error *err = NULL;
   cleanup_free char *text = NULL;
 
   if (runo_cgroup_read (h, file, &text, &err) < 0)
     return false;
-  *value = strncmp (text, "max", 3) == 0 ? UINT64_MAX
-                                         : strtoull (text, NULL, 10);
+  *value
+      = strncmp (text, "max", 3) == 0 ? UINT64_MAX : strtoull (text, NULL, 10);
   return true;
 }
 
@@ -664,8 +658,7 @@ runo_cgroup_v2_stats (runo_cgroup *cg, struct runo_cgroup_stats *stats,
       if (runo_cgroup_read (h, "memory.events", &text, &ignored) == 0)
         {
           runo_cgroup_keyed_value (text, "max", &stats->memory_failcnt);
-          runo_cgroup_keyed_value (text, "oom_kill",
-                                   &stats->memory_oom_kills);
+          runo_cgroup_keyed_value (text, "oom_kill", &stats->memory_oom_kills);
         }
       runo_error_release (&ignored);
     }

@@ -47,7 +47,7 @@ runo_ensure_cloned_binary (char **argv, char **envp, runo_error **err)
     return runo_error_errno (err, "memfd_create");
   while (offset < st.st_size)
     {
-      ssize_t n = sendfile (copy, exe, &offset, (size_t) (st.st_size - offset));
+      ssize_t n = sendfile (copy, exe, &offset, (size_t)(st.st_size - offset));
       if (n < 0)
         {
           if (errno == EINTR)

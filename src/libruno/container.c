@@ -59,8 +59,8 @@ runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
   if (c->state == NULL || c->state->cgroup_path == NULL)
     return 0;
   /* The cgroup was made by create; its stored path is all it takes. */
-  return runo_cgroup_load ("/", "/proc/self/mountinfo",
-                           c->state->cgroup_path, false, cg, err);
+  return runo_cgroup_load ("/", "/proc/self/mountinfo", c->state->cgroup_path,
+                           false, cg, err);
 }
 
 oci_config *
@@ -71,8 +71,7 @@ runo_container_config (const struct runo_container *c, runo_error **err)
   oci_config *config;
   size_t len;
 
-  if (runo_read_file_at (c->dir_fd, RUNO_STATE_CONFIG, 0, &data, &len, err)
-      < 0)
+  if (runo_read_file_at (c->dir_fd, RUNO_STATE_CONFIG, 0, &data, &len, err) < 0)
     return NULL;
   config = oci_config_parse_data (data, len, "config.json", &parse_err);
   if (config == NULL)
@@ -109,8 +108,8 @@ struct list_entry
 static int
 compare_entries (const void *a, const void *b)
 {
-  return strcmp (((const struct list_entry *) a)->id,
-                 ((const struct list_entry *) b)->id);
+  return strcmp (((const struct list_entry *)a)->id,
+                 ((const struct list_entry *)b)->id);
 }
 
 static void
@@ -203,9 +202,8 @@ print_table (FILE *out, const struct list_entry *entries, size_t n)
       char owner[256];
 
       fprintf (out, "%-11s %-11d %-11s %-39s %-31s %s\n", entries[i].id,
-               alive && st ? st->pid : 0,
-               runo_status_name (entries[i].status), st ? st->bundle : "",
-               st ? st->created : "",
+               alive && st ? st->pid : 0, runo_status_name (entries[i].status),
+               st ? st->bundle : "", st ? st->created : "",
                st ? runo_owner_name (st->owner, owner, sizeof (owner)) : "");
     }
 }
@@ -225,14 +223,14 @@ print_json (FILE *out, const struct list_entry *entries, size_t n,
     runo_state_gen (gen, entries[i].state, entries[i].id, entries[i].status);
   yajl_gen_array_close (gen);
   if (yajl_gen_get_buf (gen, &buf, &len) == yajl_gen_status_ok)
-    fprintf (out, "%.*s\n", (int) len, (const char *) buf);
+    fprintf (out, "%.*s\n", (int)len, (const char *)buf);
   yajl_gen_free (gen);
   return 0;
 }
 
 int
-runo_container_list (runo_context *ctx, enum runo_list_format format,
-                     FILE *out, runo_error **err)
+runo_container_list (runo_context *ctx, enum runo_list_format format, FILE *out,
+                     runo_error **err)
 {
   cleanup_close int root_fd = -1;
   struct list_entry *entries = NULL;

@@ -29,8 +29,7 @@
    its cgroup. */
 static int
 open_with_cgroup (runo_context *ctx, const char *id, unsigned allowed,
-                  struct runo_container *c, runo_cgroup **cg,
-                  runo_error **err)
+                  struct runo_container *c, runo_cgroup **cg, runo_error **err)
 {
   if (runo_container_open (ctx, id, true, c, err) < 0)
     return -1;
@@ -51,10 +50,9 @@ set_frozen (runo_context *ctx, const char *id, bool frozen, runo_error **err)
   runo_cgroup *cg = NULL;
   int ret = -1;
 
-  if (open_with_cgroup (ctx, id,
-                        STATUS (frozen ? RUNO_STATUS_RUNNING
-                                       : RUNO_STATUS_PAUSED),
-                        &c, &cg, err)
+  if (open_with_cgroup (
+          ctx, id, STATUS (frozen ? RUNO_STATUS_RUNNING : RUNO_STATUS_PAUSED),
+          &c, &cg, err)
       == 0)
     ret = runo_cgroup_freeze (cg, frozen, err);
   runo_cgroup_free (cg);
@@ -99,9 +97,9 @@ ps_table (char **args, size_t nargs, const pid_t *pids, size_t n, FILE *out,
   int pipefd[2], status, pid_col = -1;
   pid_t child;
 
-  argv[0] = (char *) "ps";
+  argv[0] = (char *)"ps";
   if (nargs == 0)
-    argv[1] = (char *) "-ef";
+    argv[1] = (char *)"-ef";
   for (i = 0; i < nargs; i++)
     argv[i + 1] = args[i];
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
@@ -148,7 +146,7 @@ ps_table (char **args, size_t nargs, const pid_t *pids, size_t n, FILE *out,
         for (tok = strtok_r (copy, " \t\n", &save); tok && col < pid_col;
              tok = strtok_r (NULL, " \t\n", &save))
           col++;
-        if (tok && pid_in ((pid_t) atoi (tok), pids, n))
+        if (tok && pid_in ((pid_t)atoi (tok), pids, n))
           fputs (line, out);
         free (copy);
       }
@@ -158,15 +156,16 @@ ps_table (char **args, size_t nargs, const pid_t *pids, size_t n, FILE *out,
   if (pid_col < 0)
     return runo_error_make (err, 0, "ps: no PID column in its output");
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return runo_error_make (err, 0, "ps %s failed", nargs ? "with these "
-                                                            "arguments"
-                                                          : "-ef");
+    return runo_error_make (err, 0, "ps %s failed",
+                            nargs ? "with these "
+                                    "arguments"
+                                  : "-ef");
   return 0;
 }
 
 int
-runo_container_ps (runo_context *ctx, const char *id, bool json,
-                   char **ps_args, size_t nargs, FILE *out, runo_error **err)
+runo_container_ps (runo_context *ctx, const char *id, bool json, char **ps_args,
+                   size_t nargs, FILE *out, runo_error **err)
 {
   struct runo_container c;
   runo_cgroup *cg = NULL;
@@ -196,8 +195,7 @@ out:
 
 int
 runo_container_update (runo_context *ctx, const char *id,
-                       const char *resources_json, size_t len,
-                       runo_error **err)
+                       const char *resources_json, size_t len, runo_error **err)
 {
   struct runo_container c;
   runo_cgroup *cg = NULL;
@@ -210,7 +208,7 @@ runo_container_update (runo_context *ctx, const char *id,
      a minimal config, so its errors name the same paths as in config.json. */
   doc = runo_xasprintf ("{\"ociVersion\":\"" OCI_SPEC_VERSION
                         "\",\"linux\":{\"resources\":%.*s}}",
-                        (int) len, resources_json);
+                        (int)len, resources_json);
   config = oci_config_parse_data (doc, strlen (doc), "resources", &parse_err);
   if (config == NULL)
     {
@@ -233,15 +231,15 @@ gen_key_uint (yajl_gen gen, const char *key, uint64_t value)
 {
   char num[32];
 
-  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
-  snprintf (num, sizeof (num), "%llu", (unsigned long long) value);
+  yajl_gen_string (gen, (const unsigned char *)key, strlen (key));
+  snprintf (num, sizeof (num), "%llu", (unsigned long long)value);
   yajl_gen_number (gen, num, strlen (num));
 }
 
 static void
 gen_key (yajl_gen gen, const char *key)
 {
-  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
+  yajl_gen_string (gen, (const unsigned char *)key, strlen (key));
 }
 
 /* runc's event shape: {"type":"stats","id":ID,"data":{...}}. */
@@ -257,9 +255,9 @@ print_event (FILE *out, const char *type, const char *id,
     return;
   yajl_gen_map_open (gen);
   gen_key (gen, "type");
-  yajl_gen_string (gen, (const unsigned char *) type, strlen (type));
+  yajl_gen_string (gen, (const unsigned char *)type, strlen (type));
   gen_key (gen, "id");
-  yajl_gen_string (gen, (const unsigned char *) id, strlen (id));
+  yajl_gen_string (gen, (const unsigned char *)id, strlen (id));
   if (st)
     {
       gen_key (gen, "data");
@@ -318,7 +316,7 @@ print_event (FILE *out, const char *type, const char *id,
   yajl_gen_map_close (gen);
   if (yajl_gen_get_buf (gen, &buf, &len) == yajl_gen_status_ok)
     {
-      fprintf (out, "%.*s\n", (int) len, (const char *) buf);
+      fprintf (out, "%.*s\n", (int)len, (const char *)buf);
       fflush (out);
     }
   yajl_gen_free (gen);
@@ -361,8 +359,8 @@ runo_container_events (runo_context *ctx, const char *id, bool stats_once,
   oom_kills = st.memory_oom_kills;
   for (;;)
     {
-      struct timespec ts = { interval_ms / 1000,
-                             (long) (interval_ms % 1000) * 1000000 };
+      struct timespec ts
+          = { interval_ms / 1000, (long)(interval_ms % 1000) * 1000000 };
 
       print_event (out, "stats", id, &st);
       nanosleep (&ts, NULL);

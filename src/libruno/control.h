@@ -10,10 +10,8 @@
 #include "context.h"
 #include "error.h"
 
-int runo_container_pause (runo_context *ctx, const char *id,
-                          runo_error **err);
-int runo_container_resume (runo_context *ctx, const char *id,
-                           runo_error **err);
+int runo_container_pause (runo_context *ctx, const char *id, runo_error **err);
+int runo_container_resume (runo_context *ctx, const char *id, runo_error **err);
 
 /* JSON: an array of host pids.  Otherwise ps(1) run with PS_ARGS (default
    -ef), keeping its header and the container's processes. */
@@ -29,8 +27,7 @@ int runo_container_update (runo_context *ctx, const char *id,
 /* STATS_ONCE: one stats event.  Otherwise a stats event every INTERVAL_MS
    and an oom event when the OOM killer struck, until the container
    stops. */
-int runo_container_events (runo_context *ctx, const char *id,
-                           bool stats_once, unsigned interval_ms, FILE *out,
-                           runo_error **err);
+int runo_container_events (runo_context *ctx, const char *id, bool stats_once,
+                           unsigned interval_ms, FILE *out, runo_error **err);
 
 #endif

@@ -142,8 +142,8 @@ load_config (struct create *c, runo_error **err)
   bundle_fd = open (c->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (bundle_fd < 0)
     return runo_error_errno (err, "bundle `%s`", bundle);
-  if (runo_read_file_at (bundle_fd, "config.json", CONFIG_MAX,
-                         &c->config_data, &c->config_len, err)
+  if (runo_read_file_at (bundle_fd, "config.json", CONFIG_MAX, &c->config_data,
+                         &c->config_len, err)
       < 0)
     return runo_error_wrap (err, "bundle `%s`", bundle);
   c->config = oci_config_parse_data (c->config_data, c->config_len,
@@ -205,10 +205,8 @@ validate (struct create *c, runo_error **err)
                             "linux.namespaces: a new mount namespace is "
                             "required");
   if (config->hostname && config->hostname[0] && !ns->present[RUNO_NS_UTS])
-    return runo_error_make (err, 0,
-                            "hostname: needs a uts namespace");
-  if (config->domainname && config->domainname[0]
-      && !ns->present[RUNO_NS_UTS])
+    return runo_error_make (err, 0, "hostname: needs a uts namespace");
+  if (config->domainname && config->domainname[0] && !ns->present[RUNO_NS_UTS])
     return runo_error_make (err, 0, "domainname: needs a uts namespace");
   if ((config->linux_->uid_mappings_len || config->linux_->gid_mappings_len)
       && !(ns->new_flags & CLONE_NEWUSER))
@@ -223,8 +221,7 @@ validate (struct create *c, runo_error **err)
                             "linux.netDevices: needs a new network "
                             "namespace");
   if (config->process->terminal && c->opts->console_socket == NULL)
-    return runo_error_make (err, 0,
-                            "process.terminal: needs --console-socket");
+    return runo_error_make (err, 0, "process.terminal: needs --console-socket");
   if (c->opts->preserve_fds < 0)
     return runo_error_make (err, 0, "--preserve-fds: must not be negative");
   if (runo_process_validate (config->process, err) < 0
@@ -244,7 +241,7 @@ init_become_root (void)
      namespace when root is mapped.  Failure means it is not; the process
      user is set later anyway. */
   if (setresgid (0, 0, 0) == 0)
-    (void) !setresuid (0, 0, 0);
+    (void)!setresuid (0, 0, 0);
 }
 
 static int
@@ -254,8 +251,8 @@ init_sysctl (const oci_map_string *sysctl, runo_error **err)
 
   for (i = 0; sysctl && i < sysctl->len; i++)
     {
-      cleanup_free char *path = runo_xasprintf ("/proc/sys/%s",
-                                                sysctl->keys[i]);
+      cleanup_free char *path
+          = runo_xasprintf ("/proc/sys/%s", sysctl->keys[i]);
       cleanup_close int fd = -1;
       char *p;
 
@@ -292,7 +289,7 @@ init_session_keyring (const char *id)
   /* A fresh session keyring keeps the host's keys out of the container.
      Kernels without keyrings, or refusing it inside a user namespace, are
      not an error (as with runc). */
-  (void) syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, id);
+  (void)syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, id);
 }
 
 static void
@@ -334,8 +331,7 @@ init_receive_host_setup (struct create *c, int **trees, runo_error **err)
     {
       uint32_t index;
 
-      if (runo_sync_expect (c->sync_fd[1], RUNO_SYNC_MOUNT_TREE, &msg, err)
-          < 0)
+      if (runo_sync_expect (c->sync_fd[1], RUNO_SYNC_MOUNT_TREE, &msg, err) < 0)
         return -1;
       if (msg.len != sizeof (index) || msg.nfds != 1
           || (memcpy (&index, msg.payload, sizeof (index)), index >= n_mounts))
@@ -351,8 +347,7 @@ init_receive_host_setup (struct create *c, int **trees, runo_error **err)
 }
 
 static int
-init_setup (struct create *c, char **state_json, char **exe,
-            runo_error **err)
+init_setup (struct create *c, char **state_json, char **exe, runo_error **err)
 {
   const oci_config *config = c->config;
   int sync = c->sync_fd[1];
@@ -376,7 +371,8 @@ init_setup (struct create *c, char **state_json, char **exe,
     return runo_error_errno (err, "unshare cgroup namespace");
   if ((c->ns.new_flags & CLONE_NEWNET) && runo_netlink_loopback_up (err) < 0)
     return runo_error_wrap (err, "bring up lo");
-  if (init_uts (config, err) < 0 || init_sysctl (config->linux_->sysctl, err) < 0)
+  if (init_uts (config, err) < 0
+      || init_sysctl (config->linux_->sysctl, err) < 0)
     return -1;
   if (!c->opts->no_new_keyring)
     init_session_keyring (c->opts->id);
@@ -396,8 +392,8 @@ init_setup (struct create *c, char **state_json, char **exe,
 
   if (config->hooks && *state_json
       && runo_hooks_run (config->hooks->create_container,
-                         config->hooks->create_container_len,
-                         "createContainer", *state_json, err)
+                         config->hooks->create_container_len, "createContainer",
+                         *state_json, err)
              < 0)
     {
       runo_rootfs_free (rootfs);
@@ -458,8 +454,7 @@ init_wait_start (int fifo_fd)
   return 0;
 }
 
-static void __attribute__ ((noreturn))
-container_init (struct create *c)
+static void __attribute__ ((noreturn)) container_init (struct create *c)
 {
   runo_error *err = NULL;
   cleanup_free char *state_json = NULL;
@@ -504,8 +499,8 @@ clone_process (int flags)
 {
   /* No CLONE_VM and no new stack: the child continues like after fork(),
      but created directly in its namespaces. */
-  return (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL,
-                          NULL, NULL, NULL);
+  return (pid_t)syscall (SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL,
+                         NULL, NULL);
 }
 
 static bool
@@ -521,8 +516,7 @@ needs_joiner (const struct create *c)
   return false;
 }
 
-static void __attribute__ ((noreturn))
-joiner (struct create *c)
+static void __attribute__ ((noreturn)) joiner (struct create *c)
 {
   runo_error *err = NULL;
   int sync = c->sync_fd[1];
@@ -646,8 +640,8 @@ run_runtime_hooks (struct create *c, char **state_json, runo_error **err)
              == 0)
     return 0;
   st = make_state (c, 0);
-  *state_json = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING,
-                                    false);
+  *state_json
+      = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING, false);
   if (runo_hooks_run (hooks->prestart, hooks->prestart_len, "prestart",
                       *state_json, err)
       < 0)
@@ -710,33 +704,6 @@ host_setup (struct create *c, runo_error **err)
 }
 
 static int
-write_pid_file (const char *path, pid_t pid, runo_error **err)
-{
-  char buf[32];
-  cleanup_free char *copy = runo_xstrdup (path);
-  cleanup_close int dir_fd = -1;
-  char *slash = strrchr (copy, '/');
-  const char *name = copy;
-  int len = snprintf (buf, sizeof (buf), "%d", pid);
-
-  if (slash)
-    {
-      *slash = '\0';
-      name = slash + 1;
-      dir_fd = open (slash == copy ? "/" : copy,
-                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
-  else
-    dir_fd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0)
-    return runo_error_errno (err, "pid file `%s`", path);
-  if (runo_write_file_atomic_at (dir_fd, name, buf, (size_t) len, 0644, err)
-      < 0)
-    return runo_error_wrap (err, "pid file");
-  return 0;
-}
-
-static int
 finish_create (struct create *c, runo_error **err)
 {
   cleanup_state runo_state *st = NULL;
@@ -756,7 +723,8 @@ finish_create (struct create *c, runo_error **err)
   st = make_state (c, start_time);
   if (runo_state_write (c->dir_fd, st, err) < 0)
     return -1;
-  if (c->opts->pid_file && write_pid_file (c->opts->pid_file, c->pid, err) < 0)
+  if (c->opts->pid_file
+      && runo_write_pid_file (c->opts->pid_file, c->pid, err) < 0)
     return -1;
   return 0;
 }
@@ -775,8 +743,8 @@ forward_seccomp_listener (struct create *c, runo_error **err)
 
   if (runo_sync_expect (c->sync_fd[0], RUNO_SYNC_SECCOMP_FD, &msg, err) < 0)
     return -1;
-  state_json = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING,
-                                   false);
+  state_json
+      = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATING, false);
   ret = runo_seccomp_send_notify_fd (sc->listener_path, msg.fds[0], c->pid,
                                      sc->listener_metadata, state_json, err);
   runo_sync_msg_release (&msg);
@@ -829,8 +797,8 @@ make_exec_fifo (struct create *c, runo_error **err)
   if (mkfifoat (c->dir_fd, RUNO_EXEC_FIFO, 0600) < 0)
     return runo_error_errno (err, "mkfifo `%s`", RUNO_EXEC_FIFO);
   /* Non-blocking so that open returns at once with no writer. */
-  c->fifo_fd = openat (c->dir_fd, RUNO_EXEC_FIFO,
-                       O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  c->fifo_fd
+      = openat (c->dir_fd, RUNO_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (c->fifo_fd < 0)
     return runo_error_errno (err, "open `%s`", RUNO_EXEC_FIFO);
   return 0;
@@ -871,8 +839,9 @@ compile_seccomp (struct create *c, runo_error **err)
   if (runo_seccomp_compile_cached (cache_fd, sc, &c->seccomp, err) < 0)
     return -1;
   if (runo_seccomp_needs_notify (c->seccomp) && sc->listener_path == NULL)
-    return runo_error_make (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY needs "
-                                    "listenerPath");
+    return runo_error_make (err, 0,
+                            "linux.seccomp: SCMP_ACT_NOTIFY needs "
+                            "listenerPath");
   return 0;
 }
 

@@ -27,8 +27,7 @@ int runo_container_create (runo_context *ctx, const runo_create_options *opts,
 
 /* Let a created container's init exec the user process, then run the
    poststart hooks. */
-int runo_container_start (runo_context *ctx, const char *id,
-                          runo_error **err);
+int runo_container_start (runo_context *ctx, const char *id, runo_error **err);
 
 /* create + start.  With DETACH, return once started; otherwise wait for the
    container, forwarding signals to it, delete it and set *exit_status to
@@ -39,8 +38,8 @@ int runo_container_run (runo_context *ctx, const runo_create_options *opts,
 /* Parse "KILL", "SIGKILL", "kill" or "9". */
 int runo_parse_signal (const char *name, int *sig, runo_error **err);
 
-int runo_container_kill (runo_context *ctx, const char *id, int sig,
-                         bool all, runo_error **err);
+int runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
+                         runo_error **err);
 
 /* Remove a stopped (or, with FORCE, any) container: processes, state,
    poststop hooks. */

@@ -45,7 +45,7 @@ static const struct
   const char *name;
   const char *target;
 } default_links[] = {
-  { "fd", "/proc/self/fd" },     { "stdin", "/proc/self/fd/0" },
+  { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" },
   { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
   { "core", "/proc/kcore" },
 };
@@ -57,7 +57,7 @@ open_beneath (int dirfd, const char *name)
     .flags = O_PATH | O_CLOEXEC,
     .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
   };
-  return (int) syscall (SYS_openat2, dirfd, name, &how, sizeof (how));
+  return (int)syscall (SYS_openat2, dirfd, name, &how, sizeof (how));
 }
 
 static int
@@ -107,9 +107,8 @@ create_device (int dirfd, const char *name, const struct device_spec *d,
           && (is_fifo || st.st_rdev == d->rdev))
         return 0;
       if (!d->replace || S_ISDIR (st.st_mode))
-        return runo_error_make (err, 0,
-                                "`%s` exists and is not the requested device",
-                                d->path);
+        return runo_error_make (
+            err, 0, "`%s` exists and is not the requested device", d->path);
       if (unlinkat (dirfd, name, 0) < 0)
         return runo_error_errno (err, "remove `%s`", d->path);
       if (mknodat (dirfd, name, d->mode, d->rdev) < 0)
@@ -174,7 +173,7 @@ setup_config_device (int rootfd, const oci_linux_device *dev, bool *use_bind,
     .path = dev->path,
     .mode = device_type_mode (dev->type)
             | (dev->file_mode_present ? (dev->file_mode & 07777) : 0666),
-    .rdev = makedev ((unsigned int) dev->major, (unsigned int) dev->minor),
+    .rdev = makedev ((unsigned int)dev->major, (unsigned int)dev->minor),
     .chown = dev->uid_present || dev->gid_present,
     .uid = dev->uid_present ? dev->uid : 0,
     .gid = dev->gid_present ? dev->gid : 0,
@@ -226,8 +225,8 @@ runo_devices_setup (int rootfd, const oci_config *config, bool defaults,
             .path = path,
             .host_path = host_path,
             .mode = S_IFCHR | 0666,
-            .rdev = makedev (default_devices[i].major,
-                             default_devices[i].minor),
+            .rdev
+            = makedev (default_devices[i].major, default_devices[i].minor),
             .replace = true,
           };
 
@@ -303,8 +302,8 @@ runo_devices_validate (const oci_config *config, runo_error **err)
             return runo_error_make (err, 0,
                                     "linux.devices[%zu]: major/minor "
                                     "%lld:%lld out of range",
-                                    i, (long long) d->major,
-                                    (long long) d->minor);
+                                    i, (long long)d->major,
+                                    (long long)d->minor);
         }
     }
   return 0;
@@ -319,9 +318,9 @@ static const struct
   int64_t major, minor; /* -1: any */
   const char *access;
 } default_allowed[] = {
-  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" },  { 'c', 1, 3, "rwm" },
-  { 'c', 1, 5, "rwm" }, { 'c', 1, 7, "rwm" },  { 'c', 1, 8, "rwm" },
-  { 'c', 1, 9, "rwm" }, { 'c', 5, 0, "rwm" },  { 'c', 5, 1, "rwm" },
+  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" },    { 'c', 1, 3, "rwm" },
+  { 'c', 1, 5, "rwm" }, { 'c', 1, 7, "rwm" },    { 'c', 1, 8, "rwm" },
+  { 'c', 1, 9, "rwm" }, { 'c', 5, 0, "rwm" },    { 'c', 5, 1, "rwm" },
   { 'c', 5, 2, "rwm" }, { 'c', 136, -1, "rwm" },
 };
 

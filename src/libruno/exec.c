@@ -88,13 +88,12 @@ load_process (const runo_exec_options *opts, oci_config *config,
 
   if (opts->process_file == NULL)
     return 0;
-  if (runo_read_file_at (AT_FDCWD, opts->process_file, 16 * 1024 * 1024,
-                         &data, &len, err)
+  if (runo_read_file_at (AT_FDCWD, opts->process_file, 16 * 1024 * 1024, &data,
+                         &len, err)
       < 0)
     return runo_error_wrap (err, "--process");
-  doc = runo_xasprintf ("{\"ociVersion\":\"" OCI_SPEC_VERSION
-                        "\",\"process\":%s}",
-                        data);
+  doc = runo_xasprintf (
+      "{\"ociVersion\":\"" OCI_SPEC_VERSION "\",\"process\":%s}", data);
   wrapper = oci_config_parse_data (doc, strlen (doc), opts->process_file,
                                    &parse_err);
   if (wrapper == NULL)
@@ -156,14 +155,13 @@ apply_cli (const runo_exec_options *opts, oci_config_process *p,
       uid = strtoul (opts->user, &end, 10);
       if (*end == ':')
         gid = strtoul (end + 1, &end, 10);
-      if (*end || end == opts->user || uid > 0xffffffffUL
-          || gid > 0xffffffffUL)
+      if (*end || end == opts->user || uid > 0xffffffffUL || gid > 0xffffffffUL)
         return runo_error_make (err, 0, "--user %s: expected UID[:GID]",
                                 opts->user);
       if (p->user == NULL)
         p->user = runo_xmalloc0 (sizeof (*p->user));
-      p->user->uid = (uint32_t) uid;
-      p->user->gid = (uint32_t) gid;
+      p->user->uid = (uint32_t)uid;
+      p->user->gid = (uint32_t)gid;
       p->user->uid_present = p->user->gid_present = true;
     }
   if (opts->caps_len)
@@ -173,12 +171,12 @@ apply_cli (const runo_exec_options *opts, oci_config_process *p,
       for (i = 0; i < opts->caps_len; i++)
         {
           oci_config_process_capabilities *c = p->capabilities;
-          c->bounding = append_string (c->bounding, &c->bounding_len,
-                                       opts->caps[i]);
-          c->effective = append_string (c->effective, &c->effective_len,
-                                        opts->caps[i]);
-          c->permitted = append_string (c->permitted, &c->permitted_len,
-                                        opts->caps[i]);
+          c->bounding
+              = append_string (c->bounding, &c->bounding_len, opts->caps[i]);
+          c->effective
+              = append_string (c->effective, &c->effective_len, opts->caps[i]);
+          c->permitted
+              = append_string (c->permitted, &c->permitted_len, opts->caps[i]);
           c->bounding_present = c->effective_present = c->permitted_present
               = true;
         }
@@ -200,7 +198,7 @@ open_namespaces (struct exec *e, pid_t init, runo_error **err)
     {
       char path[64];
       struct stat theirs, ours;
-      const char *name = runo_ns_proc_name ((enum runo_ns) i);
+      const char *name = runo_ns_proc_name ((enum runo_ns)i);
 
       snprintf (path, sizeof (path), "/proc/%d/ns/%s", init, name);
       if (stat (path, &theirs) < 0)
@@ -251,8 +249,8 @@ process_setup (struct exec *e, char **exe, runo_error **err)
     const int own[] = { sync };
     runo_keep_fds_for_exec (e->opts->preserve_fds, own, 1);
   }
-  if (runo_process_finalize_with_seccomp (process, e->seccomp, sync,
-                                          &warnings, err)
+  if (runo_process_finalize_with_seccomp (process, e->seccomp, sync, &warnings,
+                                          err)
       < 0)
     return -1;
   if (runo_process_find_executable (process, exe, err) < 0)
@@ -262,8 +260,7 @@ process_setup (struct exec *e, char **exe, runo_error **err)
                          warnings ? strlen (warnings) : 0, NULL, 0, err);
 }
 
-static void __attribute__ ((noreturn))
-exec_child (struct exec *e)
+static void __attribute__ ((noreturn)) exec_child (struct exec *e)
 {
   const oci_config_process *process = e->config->process;
   runo_error *err = NULL;
@@ -286,8 +283,7 @@ exec_child (struct exec *e)
   _exit (127);
 }
 
-static void __attribute__ ((noreturn))
-joiner (struct exec *e)
+static void __attribute__ ((noreturn)) joiner (struct exec *e)
 {
   runo_error *err = NULL;
   int sync = e->sync_fd[1];
@@ -304,17 +300,17 @@ joiner (struct exec *e)
     {
       if (e->ns_fds[i] < 0)
         continue;
-      if (setns (e->ns_fds[i], runo_ns_clone_flag ((enum runo_ns) i)) < 0)
+      if (setns (e->ns_fds[i], runo_ns_clone_flag ((enum runo_ns)i)) < 0)
         {
           runo_error_errno (&err, "join %s namespace",
-                            runo_ns_config_name ((enum runo_ns) i));
+                            runo_ns_config_name ((enum runo_ns)i));
           goto fail;
         }
       close (e->ns_fds[i]);
       e->ns_fds[i] = -1;
     }
-  pid = (pid_t) syscall (SYS_clone, (unsigned long) CLONE_PARENT | SIGCHLD,
-                         NULL, NULL, NULL, NULL);
+  pid = (pid_t)syscall (SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, NULL,
+                        NULL, NULL, NULL);
   if (pid < 0)
     {
       runo_error_errno (&err, "clone");
@@ -322,8 +318,8 @@ joiner (struct exec *e)
     }
   if (pid == 0)
     exec_child (e);
-  if (runo_sync_send (sync, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL,
-                      0, &err)
+  if (runo_sync_send (sync, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL, 0,
+                      &err)
       < 0)
     {
       kill (pid, SIGKILL);
@@ -333,26 +329,6 @@ joiner (struct exec *e)
 fail:
   runo_sync_report_error (sync, &err);
   _exit (EXIT_FAILURE);
-}
-
-static int
-write_pid_file (const char *path, pid_t pid, runo_error **err)
-{
-  char buf[32];
-  int len = snprintf (buf, sizeof (buf), "%d", pid);
-  cleanup_free char *tmp = runo_xasprintf ("%s.tmp", path);
-  cleanup_close int fd
-      = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-  if (fd < 0)
-    return runo_error_errno (err, "pid file `%s`", path);
-  if (runo_write_all (fd, buf, (size_t) len) < 0 || rename (tmp, path) < 0)
-    {
-      int saved = errno;
-      unlink (tmp);
-      return runo_error_make (err, saved, "pid file `%s`", path);
-    }
-  return 0;
 }
 
 static int
@@ -403,9 +379,9 @@ spawn (struct exec *e, runo_error **err)
 
       if (runo_sync_expect (sync, RUNO_SYNC_SECCOMP_FD, &msg, err) < 0)
         return -1;
-      ret = runo_seccomp_send_notify_fd (sc->listener_path, msg.fds[0],
-                                         e->pid, sc->listener_metadata,
-                                         e->state_json, err);
+      ret = runo_seccomp_send_notify_fd (sc->listener_path, msg.fds[0], e->pid,
+                                         sc->listener_metadata, e->state_json,
+                                         err);
       runo_sync_msg_release (&msg);
       if (ret < 0)
         return runo_error_wrap (err, "linux.seccomp.listenerPath");
@@ -415,41 +391,9 @@ spawn (struct exec *e, runo_error **err)
   if (msg.payload)
     runo_warning (e->ctx, "%s", msg.payload);
   runo_sync_msg_release (&msg);
-  if (e->opts->pid_file && write_pid_file (e->opts->pid_file, e->pid, err) < 0)
+  if (e->opts->pid_file
+      && runo_write_pid_file (e->opts->pid_file, e->pid, err) < 0)
     return -1;
-  return 0;
-}
-
-static int
-wait_forwarding (pid_t pid, const sigset_t *forwarded, int *exit_status,
-                 runo_error **err)
-{
-  cleanup_close int sfd = signalfd (-1, forwarded, SFD_CLOEXEC);
-  int status;
-
-  if (sfd < 0)
-    return runo_error_errno (err, "signalfd");
-  for (;;)
-    {
-      struct signalfd_siginfo si;
-      pid_t r = waitpid (pid, &status, WNOHANG);
-
-      if (r == pid)
-        break;
-      if (r < 0 && errno != EINTR)
-        return runo_error_errno (err, "wait for process");
-      if (read (sfd, &si, sizeof (si)) != sizeof (si))
-        {
-          if (errno == EINTR)
-            continue;
-          return runo_error_errno (err, "read signal");
-        }
-      if (si.ssi_signo != SIGCHLD)
-        kill (pid, (int) si.ssi_signo);
-    }
-  *exit_status = WIFEXITED (status)     ? WEXITSTATUS (status)
-                 : WIFSIGNALED (status) ? 128 + WTERMSIG (status)
-                                        : 1;
   return 0;
 }
 
@@ -498,23 +442,18 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
           < 0)
         goto out;
       if (runo_seccomp_needs_notify (e.seccomp))
-        e.state_json = runo_state_to_json (c.state, opts->id, c.status,
-                                           false);
+        e.state_json = runo_state_to_json (c.state, opts->id, c.status, false);
     }
   runo_container_close (&c);
 
   /* As for run: blocked before the process exists so nothing is lost. */
-  sigfillset (&forwarded);
-  sigdelset (&forwarded, SIGSEGV);
-  sigdelset (&forwarded, SIGBUS);
-  sigdelset (&forwarded, SIGILL);
-  sigdelset (&forwarded, SIGFPE);
+  runo_forwarded_signals (&forwarded);
   if (!opts->detach)
     sigprocmask (SIG_BLOCK, &forwarded, &old);
   ret = spawn (&e, err);
   if (ret == 0 && !opts->detach)
     {
-      ret = wait_forwarding (e.pid, &forwarded, exit_status, err);
+      ret = runo_wait_forwarding (e.pid, &forwarded, exit_status, err);
       e.pid = -1; /* reaped */
     }
   if (!opts->detach)

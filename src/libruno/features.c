@@ -25,21 +25,21 @@ runo_compiled_features (void)
       ;
 }
 
-static char *hook_names[] = { "prestart",        "createRuntime",
-                              "createContainer", "startContainer",
-                              "poststart",       "poststop" };
+static char *hook_names[]
+    = { "prestart",       "createRuntime", "createContainer",
+        "startContainer", "poststart",     "poststop" };
 
 /* Every capability libcap can name (the kernel's missing ones are skipped
    with a warning at run time, as the spec allows), as "CAP_X". */
 static char **
 capability_names (size_t *n)
 {
-  size_t max = (size_t) cap_max_bits (), i, count = 0;
+  size_t max = (size_t)cap_max_bits (), i, count = 0;
   char **names = runo_xmalloc0 (max * sizeof (char *));
 
   for (i = 0; i < max; i++)
     {
-      char *name = cap_to_name ((cap_value_t) i), *p;
+      char *name = cap_to_name ((cap_value_t)i), *p;
 
       if (name == NULL)
         continue;
@@ -47,7 +47,7 @@ capability_names (size_t *n)
         {
           names[count] = runo_xstrdup (name);
           for (p = names[count]; *p; p++)
-            *p = (char) toupper ((unsigned char) *p);
+            *p = (char)toupper ((unsigned char)*p);
           count++;
         }
       cap_free (name);
@@ -80,19 +80,18 @@ runo_features_json (char **json, runo_error **err)
   char *keys[1], *values[1];
   char *gen_err = NULL;
 
-  features.oci_version_min = (char *) "1.0.0";
-  features.oci_version_max = (char *) OCI_SPEC_VERSION;
+  features.oci_version_min = (char *)"1.0.0";
+  features.oci_version_max = (char *)OCI_SPEC_VERSION;
   features.hooks = hook_names;
   features.hooks_len = sizeof (hook_names) / sizeof (hook_names[0]);
   features.hooks_present = true;
-  features.mount_options = (char **) mount_options;
-  features.mount_options_len
-      = runo_mount_option_names (mount_options, sizeof (mount_options)
-                                                    / sizeof (mount_options[0]));
+  features.mount_options = (char **)mount_options;
+  features.mount_options_len = runo_mount_option_names (
+      mount_options, sizeof (mount_options) / sizeof (mount_options[0]));
   features.mount_options_present = true;
 
   for (i = 0; i < RUNO_NS_COUNT; i++)
-    namespaces[i] = (char *) runo_ns_config_name ((enum runo_ns) i);
+    namespaces[i] = (char *)runo_ns_config_name ((enum runo_ns)i);
   linux_features.namespaces = namespaces;
   linux_features.namespaces_len = RUNO_NS_COUNT;
   linux_features.namespaces_present = true;
@@ -124,8 +123,8 @@ runo_features_json (char **json, runo_error **err)
 
   if (v)
     seccomp_ver = runo_xasprintf ("%u.%u.%u", v->major, v->minor, v->micro);
-  keys[0] = (char *) "io.github.seccomp.libseccomp.version";
-  values[0] = seccomp_ver ? seccomp_ver : (char *) "unknown";
+  keys[0] = (char *)"io.github.seccomp.libseccomp.version";
+  values[0] = seccomp_ver ? seccomp_ver : (char *)"unknown";
   annotations.keys = keys;
   annotations.values = values;
   annotations.len = 1;

@@ -17,7 +17,7 @@
 static int
 pidfd_open_compat (pid_t pid)
 {
-  return (int) syscall (SYS_pidfd_open, pid, 0);
+  return (int)syscall (SYS_pidfd_open, pid, 0);
 }
 
 /* Child side: never returns.  Only async-signal-safe calls after fork.
@@ -37,7 +37,7 @@ exec_hook (const oci_hook *hook, char **argv, char **envp, int stdin_fd,
   sigprocmask (SIG_SETMASK, &none, NULL);
   execve (hook->path, argv, envp);
   saved = errno;
-  (void) !write (err_fd, &saved, sizeof (saved));
+  (void)!write (err_fd, &saved, sizeof (saved));
   _exit (127);
 }
 
@@ -46,7 +46,7 @@ now_ms (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Wait for PID, killing it once TIMEOUT_S (0: none) seconds have passed. */
@@ -65,7 +65,7 @@ wait_hook (pid_t pid, int pidfd, long long timeout_s, int *status,
       if (deadline)
         {
           long long left = deadline - now_ms ();
-          wait_ms = left > 0 ? (int) (left > 1000000 ? 1000000 : left) : 0;
+          wait_ms = left > 0 ? (int)(left > 1000000 ? 1000000 : left) : 0;
         }
       r = poll (&pfd, 1, wait_ms);
       if (r < 0 && errno != EINTR)
@@ -126,7 +126,7 @@ run_one (const oci_hook *hook, const char *state_json, runo_error **err)
   {
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
     sigaction (SIGPIPE, &ign, &old);
-    (void) runo_write_all (pipefd[1], state_json, strlen (state_json));
+    (void)runo_write_all (pipefd[1], state_json, strlen (state_json));
     sigaction (SIGPIPE, &old, NULL);
   }
   close (pipefd[1]);
@@ -141,15 +141,15 @@ run_one (const oci_hook *hook, const char *state_json, runo_error **err)
       waitpid (pid, NULL, 0);
       return runo_error_make (err, saved, "pidfd_open");
     }
-  if (wait_hook (pid, pidfd, hook->timeout_present ? hook->timeout : 0,
-                 &status, &timed_out, err)
+  if (wait_hook (pid, pidfd, hook->timeout_present ? hook->timeout : 0, &status,
+                 &timed_out, err)
       < 0)
     return -1;
   if (exec_errno)
     return runo_error_make (err, exec_errno, "exec");
   if (timed_out)
     return runo_error_make (err, 0, "timed out after %lld s",
-                            (long long) hook->timeout);
+                            (long long)hook->timeout);
   if (WIFEXITED (status) && WEXITSTATUS (status) != 0)
     return runo_error_make (err, 0, "exited with status %d",
                             WEXITSTATUS (status));

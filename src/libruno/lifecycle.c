@@ -24,12 +24,11 @@
 #include "state.h"
 #include "utils.h"
 
-
 /* Hooks that run after the fact (poststart, poststop) cannot undo what
    happened: their failure is a warning (runtime.md). */
 static void
-run_late_hooks (runo_context *ctx, oci_hook **hooks, size_t n,
-                const char *kind, const struct runo_container *c, const char *id,
+run_late_hooks (runo_context *ctx, oci_hook **hooks, size_t n, const char *kind,
+                const struct runo_container *c, const char *id,
                 enum runo_status status)
 {
   cleanup_free char *json = NULL;
@@ -78,9 +77,8 @@ runo_container_start (runo_context *ctx, const char *id, runo_error **err)
     }
   unlinkat (c.dir_fd, RUNO_EXEC_FIFO, 0);
   if (config && config->hooks)
-    run_late_hooks (ctx, config->hooks->poststart,
-                    config->hooks->poststart_len, "poststart", &c, id,
-                    RUNO_STATUS_RUNNING);
+    run_late_hooks (ctx, config->hooks->poststart, config->hooks->poststart_len,
+                    "poststart", &c, id, RUNO_STATUS_RUNNING);
   ret = 0;
 out:
   oci_config_free (config);
@@ -93,17 +91,17 @@ static const struct
   const char *name;
   int number;
 } signal_names[] = {
-  { "HUP", SIGHUP },       { "INT", SIGINT },       { "QUIT", SIGQUIT },
-  { "ILL", SIGILL },       { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
-  { "IOT", SIGIOT },       { "BUS", SIGBUS },       { "FPE", SIGFPE },
-  { "KILL", SIGKILL },     { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
-  { "USR2", SIGUSR2 },     { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
-  { "TERM", SIGTERM },     { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
-  { "CONT", SIGCONT },     { "STOP", SIGSTOP },     { "TSTP", SIGTSTP },
-  { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },     { "URG", SIGURG },
-  { "XCPU", SIGXCPU },     { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM },
-  { "PROF", SIGPROF },     { "WINCH", SIGWINCH },   { "IO", SIGIO },
-  { "POLL", SIGPOLL },     { "PWR", SIGPWR },       { "SYS", SIGSYS },
+  { "HUP", SIGHUP },   { "INT", SIGINT },       { "QUIT", SIGQUIT },
+  { "ILL", SIGILL },   { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
+  { "IOT", SIGIOT },   { "BUS", SIGBUS },       { "FPE", SIGFPE },
+  { "KILL", SIGKILL }, { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
+  { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
+  { "TERM", SIGTERM }, { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
+  { "CONT", SIGCONT }, { "STOP", SIGSTOP },     { "TSTP", SIGTSTP },
+  { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },
+  { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM },
+  { "PROF", SIGPROF }, { "WINCH", SIGWINCH },   { "IO", SIGIO },
+  { "POLL", SIGPOLL }, { "PWR", SIGPWR },       { "SYS", SIGSYS },
 };
 
 int
@@ -113,17 +111,17 @@ runo_parse_signal (const char *name, int *sig, runo_error **err)
   const char *p = name;
   size_t i;
 
-  if (isdigit ((unsigned char) name[0]))
+  if (isdigit ((unsigned char)name[0]))
     {
       char *end;
       long n = strtol (name, &end, 10);
       if (*end || n <= 0 || n > SIGRTMAX)
         return runo_error_make (err, 0, "invalid signal `%s`", name);
-      *sig = (int) n;
+      *sig = (int)n;
       return 0;
     }
   for (i = 0; name[i] && i < sizeof (upper) - 1; i++)
-    upper[i] = (char) toupper ((unsigned char) name[i]);
+    upper[i] = (char)toupper ((unsigned char)name[i]);
   upper[i] = '\0';
   p = strncmp (upper, "SIG", 3) == 0 ? upper + 3 : upper;
   for (i = 0; i < sizeof (signal_names) / sizeof (signal_names[0]); i++)
@@ -137,12 +135,12 @@ runo_parse_signal (const char *name, int *sig, runo_error **err)
     {
       int base = p[3] == 'I' ? SIGRTMIN : SIGRTMAX;
       long off = 0;
-      char *end = (char *) p + 5;
+      char *end = (char *)p + 5;
       if (*end == '+' || *end == '-')
         off = strtol (end, &end, 10);
       if (*end == '\0' && base + off >= SIGRTMIN && base + off <= SIGRTMAX)
         {
-          *sig = (int) (base + off);
+          *sig = (int)(base + off);
           return 0;
         }
     }
@@ -160,7 +158,7 @@ open_init (const runo_state *st, runo_error **err)
 
   if (st == NULL || st->pid <= 0)
     return -1;
-  pidfd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  pidfd = (int)syscall (SYS_pidfd_open, st->pid, 0);
   if (pidfd < 0)
     {
       if (errno == ESRCH)
@@ -271,8 +269,7 @@ container_missing (runo_context *ctx, const char *id)
       runo_error_release (&ignored);
       return missing;
     }
-  return faccessat (root, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0
-         && errno == ENOENT;
+  return faccessat (root, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
 }
 
 int
@@ -347,43 +344,6 @@ out:
   return ret;
 }
 
-/* Foreground run: forward signals to init until it exits. */
-static int
-wait_forwarding (pid_t pid, const sigset_t *forwarded, int *exit_status,
-                 runo_error **err)
-{
-  cleanup_close int sfd = signalfd (-1, forwarded, SFD_CLOEXEC);
-  int status;
-
-  if (sfd < 0)
-    return runo_error_errno (err, "signalfd");
-  for (;;)
-    {
-      struct signalfd_siginfo si;
-      pid_t r = waitpid (pid, &status, WNOHANG);
-
-      if (r == pid)
-        break;
-      if (r < 0 && errno != EINTR)
-        return runo_error_errno (err, "wait for container");
-      if (read (sfd, &si, sizeof (si)) != sizeof (si))
-        {
-          if (errno == EINTR)
-            continue;
-          return runo_error_errno (err, "read signal");
-        }
-      if (si.ssi_signo != SIGCHLD)
-        kill (pid, (int) si.ssi_signo);
-    }
-  if (WIFEXITED (status))
-    *exit_status = WEXITSTATUS (status);
-  else if (WIFSIGNALED (status))
-    *exit_status = 128 + WTERMSIG (status);
-  else
-    *exit_status = 1;
-  return 0;
-}
-
 int
 runo_container_run (runo_context *ctx, const runo_create_options *opts,
                     bool detach, int *exit_status, runo_error **err)
@@ -395,11 +355,7 @@ runo_container_run (runo_context *ctx, const runo_create_options *opts,
   *exit_status = 0;
   /* Blocked before init exists, so that no SIGCHLD or forwarded signal is
      lost; init restores the mask it inherits before exec. */
-  sigfillset (&forwarded);
-  sigdelset (&forwarded, SIGSEGV);
-  sigdelset (&forwarded, SIGBUS);
-  sigdelset (&forwarded, SIGILL);
-  sigdelset (&forwarded, SIGFPE);
+  runo_forwarded_signals (&forwarded);
   if (!detach)
     sigprocmask (SIG_BLOCK, &forwarded, &old);
   if (runo_container_create (ctx, opts, &pid, err) < 0)
@@ -413,7 +369,7 @@ runo_container_run (runo_context *ctx, const runo_create_options *opts,
     }
   if (detach)
     return 0;
-  ret = wait_forwarding (pid, &forwarded, exit_status, err);
+  ret = runo_wait_forwarding (pid, &forwarded, exit_status, err);
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (ret < 0)
     return -1;

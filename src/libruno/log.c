@@ -23,8 +23,8 @@ runo_log_open (runo_context *ctx, runo_error **err)
 {
   if (ctx->log_path == NULL || ctx->log_fd >= 0)
     return 0;
-  ctx->log_fd = open (ctx->log_path,
-                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  ctx->log_fd
+      = open (ctx->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (ctx->log_fd < 0)
     return runo_error_errno (err, "open log file `%s`", ctx->log_path);
   return 0;
@@ -48,7 +48,7 @@ json_line (enum runo_log_level level, const char *msg, const char *time)
 
   if (gen == NULL)
     return NULL;
-#define KEY(s) yajl_gen_string (gen, (const unsigned char *) (s), strlen (s))
+#define KEY(s) yajl_gen_string (gen, (const unsigned char *)(s), strlen (s))
   yajl_gen_map_open (gen);
   KEY ("level");
   KEY (level_names[level]);
@@ -59,7 +59,7 @@ json_line (enum runo_log_level level, const char *msg, const char *time)
   yajl_gen_map_close (gen);
 #undef KEY
   if (yajl_gen_get_buf (gen, &buf, &len) == yajl_gen_status_ok)
-    line = runo_xasprintf ("%.*s\n", (int) len, (const char *) buf);
+    line = runo_xasprintf ("%.*s\n", (int)len, (const char *)buf);
   yajl_gen_free (gen);
   return line;
 }
@@ -74,12 +74,12 @@ text_line (enum runo_log_level level, const char *msg, const char *time)
   char *q = quoted;
   const unsigned char *p;
 
-  for (p = (const unsigned char *) msg; *p; p++)
+  for (p = (const unsigned char *)msg; *p; p++)
     {
       if (*p == '"' || *p == '\\')
         {
           *q++ = '\\';
-          *q++ = (char) *p;
+          *q++ = (char)*p;
         }
       else if (*p == '\n')
         {
@@ -89,7 +89,7 @@ text_line (enum runo_log_level level, const char *msg, const char *time)
       else if (*p < 0x20)
         q += sprintf (q, "\\x%02x", *p);
       else
-        *q++ = (char) *p;
+        *q++ = (char)*p;
     }
   *q = '\0';
   return runo_xasprintf ("time=\"%s\" level=%s msg=\"%s\"\n", time,
@@ -113,7 +113,7 @@ write_log_file (runo_context *ctx, enum runo_log_level level, const char *msg)
       = runo_log_format_line (ctx->log_format, level, msg, time);
 
   if (line)
-    (void) runo_write_all (ctx->log_fd, line, strlen (line));
+    (void)runo_write_all (ctx->log_fd, line, strlen (line));
 }
 
 static void

@@ -15,9 +15,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,9 +35,9 @@
 
 enum option_kind
 {
-  OPT_FLAG,        /* mount(2) flag and, for binds, a mount attribute */
-  OPT_REC_ATTR,    /* recursive mount attribute */
-  OPT_ATIME,       /* atime mode: exclusive values of MOUNT_ATTR__ATIME */
+  OPT_FLAG,     /* mount(2) flag and, for binds, a mount attribute */
+  OPT_REC_ATTR, /* recursive mount attribute */
+  OPT_ATIME,    /* atime mode: exclusive values of MOUNT_ATTR__ATIME */
   OPT_REC_ATIME,
   OPT_PROPAGATION,
   OPT_BIND,
@@ -53,10 +53,10 @@ struct option_def
 {
   const char *name;
   enum option_kind kind;
-  bool clear;           /* the option removes FLAG/ATTR instead of adding */
-  unsigned long flag;   /* MS_* (or the propagation type) */
-  uint64_t attr;        /* MOUNT_ATTR_* (atime mode for OPT_*ATIME) */
-  bool recursive;       /* propagation: the r- form */
+  bool clear;         /* the option removes FLAG/ATTR instead of adding */
+  unsigned long flag; /* MS_* (or the propagation type) */
+  uint64_t attr;      /* MOUNT_ATTR_* (atime mode for OPT_*ATIME) */
+  bool recursive;     /* propagation: the r- form */
 };
 
 /* mount(8)'s filesystem-independent options, the propagation and
@@ -76,7 +76,8 @@ static const struct option_def option_defs[] = {
   { "dirsync", OPT_FLAG, false, MS_DIRSYNC, 0, false },
   { "mand", OPT_FLAG, false, MS_MANDLOCK, 0, false },
   { "nomand", OPT_FLAG, true, MS_MANDLOCK, 0, false },
-  { "nodiratime", OPT_FLAG, false, MS_NODIRATIME, MOUNT_ATTR_NODIRATIME, false },
+  { "nodiratime", OPT_FLAG, false, MS_NODIRATIME, MOUNT_ATTR_NODIRATIME,
+    false },
   { "diratime", OPT_FLAG, true, MS_NODIRATIME, MOUNT_ATTR_NODIRATIME, false },
   { "lazytime", OPT_FLAG, false, MS_LAZYTIME, 0, false },
   { "nolazytime", OPT_FLAG, true, MS_LAZYTIME, 0, false },
@@ -84,15 +85,19 @@ static const struct option_def option_defs[] = {
   { "noiversion", OPT_FLAG, true, MS_I_VERSION, 0, false },
   { "silent", OPT_FLAG, false, MS_SILENT, 0, false },
   { "loud", OPT_FLAG, true, MS_SILENT, 0, false },
-  { "nosymfollow", OPT_FLAG, false, MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW, false },
-  { "symfollow", OPT_FLAG, true, MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW, false },
+  { "nosymfollow", OPT_FLAG, false, MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW,
+    false },
+  { "symfollow", OPT_FLAG, true, MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW,
+    false },
   /* Clearing an atime mode leaves the kernel default (relatime). */
   { "atime", OPT_ATIME, true, MS_NOATIME, MOUNT_ATTR_RELATIME, false },
   { "noatime", OPT_ATIME, false, MS_NOATIME, MOUNT_ATTR_NOATIME, false },
   { "relatime", OPT_ATIME, false, MS_RELATIME, MOUNT_ATTR_RELATIME, false },
   { "norelatime", OPT_ATIME, true, MS_RELATIME, MOUNT_ATTR_RELATIME, false },
-  { "strictatime", OPT_ATIME, false, MS_STRICTATIME, MOUNT_ATTR_STRICTATIME, false },
-  { "nostrictatime", OPT_ATIME, true, MS_STRICTATIME, MOUNT_ATTR_RELATIME, false },
+  { "strictatime", OPT_ATIME, false, MS_STRICTATIME, MOUNT_ATTR_STRICTATIME,
+    false },
+  { "nostrictatime", OPT_ATIME, true, MS_STRICTATIME, MOUNT_ATTR_RELATIME,
+    false },
   { "remount", OPT_REMOUNT, false, 0, 0, false },
   { "bind", OPT_BIND, false, 0, 0, false },
   { "rbind", OPT_RBIND, false, 0, 0, false },
@@ -156,7 +161,7 @@ attr_change (uint64_t *set, uint64_t *clr, uint64_t attr, bool clear)
 static void
 atime_change (uint64_t *set, uint64_t *clr, uint64_t mode)
 {
-  *set = (*set & ~(uint64_t) MOUNT_ATTR__ATIME) | mode;
+  *set = (*set & ~(uint64_t)MOUNT_ATTR__ATIME) | mode;
   *clr |= MOUNT_ATTR__ATIME;
 }
 
@@ -216,15 +221,14 @@ runo_mount_options_parse (const oci_mount *m, runo_mount_options *out,
             o.flags &= ~def->flag;
           else
             {
-              o.flags &= ~(unsigned long) (MS_NOATIME | MS_RELATIME
-                                           | MS_STRICTATIME);
+              o.flags &= ~(unsigned long)(MS_NOATIME | MS_RELATIME
+                                          | MS_STRICTATIME);
               o.flags |= def->flag;
             }
           atime_change (&o.attr_set, &o.attr_clr, def->attr);
           break;
         case OPT_REC_ATTR:
-          attr_change (&o.rec_attr_set, &o.rec_attr_clr, def->attr,
-                       def->clear);
+          attr_change (&o.rec_attr_set, &o.rec_attr_clr, def->attr, def->clear);
           break;
         case OPT_REC_ATIME:
           atime_change (&o.rec_attr_set, &o.rec_attr_clr, def->attr);
@@ -296,7 +300,7 @@ runo_clean_container_path (const char *path)
       if (*p == '\0')
         break;
       end = strchrnul (p, '/');
-      clen = (size_t) (end - p);
+      clen = (size_t)(end - p);
       if (clen == 1 && p[0] == '.')
         ;
       else if (clen == 2 && p[0] == '.' && p[1] == '.')
@@ -329,7 +333,7 @@ openat2_path (int dirfd, const char *path, uint64_t flags, uint64_t resolve)
   /* RESOLVE_IN_ROOT fails with EAGAIN when a rename races with the walk
      of "..": retrying is what the kernel asks for. */
   do
-    fd = (int) syscall (SYS_openat2, dirfd, path, &how, sizeof (how));
+    fd = (int)syscall (SYS_openat2, dirfd, path, &how, sizeof (how));
   while (fd < 0 && errno == EAGAIN && ++tries < 16);
   return fd;
 }
@@ -398,10 +402,9 @@ restart:
             }
           else
             {
-              int f = openat (cur, p,
-                              O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW
-                                  | O_CLOEXEC,
-                              0644);
+              int f = openat (
+                  cur, p, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
               if (f < 0 && errno != EEXIST)
                 return runo_error_errno (err, "create `%s` in the rootfs",
                                          clean);
@@ -428,9 +431,9 @@ restart:
                 }
               target[len] = '\0';
               p[0] = '\0'; /* CLEAN is now the prefix before the link */
-              joined = runo_xasprintf ("%s/%s/%s",
-                                       target[0] == '/' ? "" : clean, target,
-                                       slash ? slash + 1 : "");
+              joined
+                  = runo_xasprintf ("%s/%s/%s", target[0] == '/' ? "" : clean,
+                                    target, slash ? slash + 1 : "");
               free (clean);
               clean = runo_clean_container_path (joined);
               free (joined);
@@ -476,7 +479,7 @@ setattr_fd (int fd, bool recursive, uint64_t set, uint64_t clr,
     .attr_set = set,
     .attr_clr = clr,
     .propagation = propagation,
-    .userns_fd = userns_fd >= 0 ? (uint64_t) userns_fd : 0,
+    .userns_fd = userns_fd >= 0 ? (uint64_t)userns_fd : 0,
   };
 
   return mount_setattr (fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
@@ -500,14 +503,14 @@ static int
 write_id_map (pid_t pid, const char *file, oci_id_mapping **maps, size_t n,
               runo_error **err)
 {
-  cleanup_free char *path = runo_xasprintf ("/proc/%d/%s", (int) pid, file);
+  cleanup_free char *path = runo_xasprintf ("/proc/%d/%s", (int)pid, file);
   cleanup_free char *buf = runo_xmalloc0 (n * 40 + 1);
   cleanup_close int fd = -1;
   size_t len = 0, i;
 
   for (i = 0; i < n; i++)
-    len += (size_t) sprintf (buf + len, "%u %u %u\n", maps[i]->container_id,
-                             maps[i]->host_id, maps[i]->size);
+    len += (size_t)sprintf (buf + len, "%u %u %u\n", maps[i]->container_id,
+                            maps[i]->host_id, maps[i]->size);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0 || runo_write_all (fd, buf, len) < 0)
     return runo_error_errno (err, "write `%s`", path);
@@ -521,7 +524,7 @@ write_id_map (pid_t pid, const char *file, oci_id_mapping **maps, size_t n,
 static pid_t
 proc_pid_of (pid_t pid, runo_error **err)
 {
-  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
   cleanup_free char *path = NULL;
   cleanup_free char *info = NULL;
   const char *line;
@@ -529,14 +532,14 @@ proc_pid_of (pid_t pid, runo_error **err)
   int nr;
 
   if (pidfd < 0)
-    return runo_error_errno (err, "pidfd_open %d", (int) pid);
+    return runo_error_errno (err, "pidfd_open %d", (int)pid);
   path = runo_xasprintf ("/proc/self/fdinfo/%d", pidfd);
   if (runo_read_file_at (AT_FDCWD, path, 4096, &info, &len, err) < 0)
     return -1;
   line = strstr (info, "\nPid:");
   if (line == NULL || sscanf (line + 5, "%d", &nr) != 1 || nr <= 0)
     return runo_error_make (err, 0, "`%s`: no pid", path);
-  return (pid_t) nr;
+  return (pid_t)nr;
 }
 
 /* A user namespace with the given mappings, for MOUNT_ATTR_IDMAP: a child
@@ -557,8 +560,8 @@ make_idmap_userns (oci_id_mapping **uids, size_t nuids, oci_id_mapping **gids,
     return runo_error_errno (err, "pipe");
   rd = pipefd[0];
   wr = pipefd[1];
-  pid = (pid_t) syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL,
-                         NULL, NULL);
+  pid = (pid_t)syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL,
+                        NULL);
   if (pid < 0)
     return runo_error_errno (err, "clone user namespace for idmap");
   if (pid == 0)
@@ -566,7 +569,7 @@ make_idmap_userns (oci_id_mapping **uids, size_t nuids, oci_id_mapping **gids,
       char c;
       close (wr);
       /* Wait until the parent has the namespace: EOF on the pipe. */
-      (void) !read (rd, &c, 1);
+      (void)!read (rd, &c, 1);
       _exit (0);
     }
   procpid = proc_pid_of (pid, err);
@@ -575,7 +578,7 @@ make_idmap_userns (oci_id_mapping **uids, size_t nuids, oci_id_mapping **gids,
   if (write_id_map (procpid, "uid_map", uids, nuids, err) < 0
       || write_id_map (procpid, "gid_map", gids, ngids, err) < 0)
     return runo_error_wrap (err, "idmap user namespace");
-  nspath = runo_xasprintf ("/proc/%d/ns/user", (int) procpid);
+  nspath = runo_xasprintf ("/proc/%d/ns/user", (int)procpid);
   fd = open (nspath, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return runo_error_errno (err, "open `%s`", nspath);
@@ -682,8 +685,7 @@ do_bind (const runo_mount_context *ctx, const oci_mount *m,
       < 0)
     return runo_error_errno (err, "bind `%s`", m->source);
   if (o->propagation
-      && setattr_fd (tree, o->propagation_recursive, 0, 0, o->propagation,
-                     -1)
+      && setattr_fd (tree, o->propagation_recursive, 0, 0, o->propagation, -1)
              < 0)
     return runo_error_errno (err, "set propagation");
   return 0;
@@ -740,7 +742,7 @@ copy_tree (int src, int dst, runo_error **err)
             return runo_error_errno (err, "tmpcopyup: open `%s`", n);
           while (left > 0)
             {
-              ssize_t c = sendfile (d, s, NULL, (size_t) left);
+              ssize_t c = sendfile (d, s, NULL, (size_t)left);
               if (c < 0)
                 return runo_error_errno (err, "tmpcopyup: copy `%s`", n);
               if (c == 0)
@@ -762,8 +764,7 @@ copy_tree (int src, int dst, runo_error **err)
       else if (mknodat (dst, n, st.st_mode, st.st_rdev) < 0)
         return runo_error_errno (err, "tmpcopyup: mknod `%s`", n);
       /* umask trimmed the mode at creation. */
-      if (!S_ISLNK (st.st_mode)
-          && fchmodat (dst, n, st.st_mode & 07777, 0) < 0)
+      if (!S_ISLNK (st.st_mode) && fchmodat (dst, n, st.st_mode & 07777, 0) < 0)
         return runo_error_errno (err, "tmpcopyup: chmod `%s`", n);
       if (fchownat (dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
         return runo_error_errno (err, "tmpcopyup: chown `%s`", n);
@@ -776,10 +777,10 @@ copy_tree (int src, int dst, runo_error **err)
 static int
 tmpcopyup (int underfd, int mountfd, runo_error **err)
 {
-  cleanup_close int src = openat (underfd, ".", O_RDONLY | O_DIRECTORY
-                                                   | O_CLOEXEC);
-  cleanup_close int dst = openat (mountfd, ".", O_RDONLY | O_DIRECTORY
-                                                    | O_CLOEXEC);
+  cleanup_close int src
+      = openat (underfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dst
+      = openat (mountfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   struct stat st;
 
   if (src < 0 || dst < 0)
@@ -813,8 +814,8 @@ mount_cgroup_hierarchy (void *data, const char *mount_point,
   cleanup_free char *host = NULL;
 
   /* Only the hierarchies the host shows in /sys/fs/cgroup. */
-  if (strncmp (mount_point, prefix, sizeof (prefix) - 1) != 0
-      || name[0] == '\0' || strchr (name, '/'))
+  if (strncmp (mount_point, prefix, sizeof (prefix) - 1) != 0 || name[0] == '\0'
+      || strchr (name, '/'))
     return 0;
   if (mkdirat (cm->tmpfs, name, 0755) < 0 && errno != EEXIST)
     return runo_error_errno (err, "mkdir `/sys/fs/cgroup/%s`", name);
@@ -836,7 +837,8 @@ mount_cgroup_hierarchy (void *data, const char *mount_point,
   tree = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return runo_error_errno (err, "open_tree `%s`", host);
-  if ((cm->set || cm->clr) && setattr_fd (tree, false, cm->set, cm->clr, 0, -1) < 0)
+  if ((cm->set || cm->clr)
+      && setattr_fd (tree, false, cm->set, cm->clr, 0, -1) < 0)
     return runo_error_errno (err, "set mount attributes of `%s`", host);
   if (move_mount (tree, "", cm->tmpfs, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return runo_error_errno (err, "bind `%s`", host);
@@ -1001,8 +1003,8 @@ runo_mount_one (const runo_mount_context *ctx, const oci_mount *m,
     {
       if (fchdir (destfd) < 0)
         return runo_error_errno (err, "chdir to mount point");
-      if (mount (m->source && m->source[0] ? m->source : type, ".", type,
-                 flags, o->data)
+      if (mount (m->source && m->source[0] ? m->source : type, ".", type, flags,
+                 o->data)
           < 0)
         return runo_error_errno (err, "mount %s", type);
     }

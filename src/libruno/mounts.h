@@ -16,21 +16,22 @@
    options.  Later options win over earlier ones, like mount(8). */
 typedef struct runo_mount_options
 {
-  unsigned long flags;       /* MS_* for mount(2), without MS_BIND/MS_REC */
-  uint64_t attr_set;         /* mount_setattr, top mount only */
+  unsigned long flags; /* MS_* for mount(2), without MS_BIND/MS_REC */
+  uint64_t attr_set;   /* mount_setattr, top mount only */
   uint64_t attr_clr;
-  uint64_t rec_attr_set;     /* mount_setattr with AT_RECURSIVE (rro...) */
+  uint64_t rec_attr_set; /* mount_setattr with AT_RECURSIVE (rro...) */
   uint64_t rec_attr_clr;
-  unsigned long propagation; /* MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE or 0 */
+  unsigned long
+      propagation; /* MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE or 0 */
   bool propagation_recursive;
-  bool bind;                 /* bind or rbind option, or type bind/none */
-  bool recursive;            /* rbind */
+  bool bind;      /* bind or rbind option, or type bind/none */
+  bool recursive; /* rbind */
   bool remount;
   bool idmap;
   bool ridmap;
   bool tmpcopyup;
-  char *data;                /* filesystem options for mount(2), NULL if none */
-  char *unknown;             /* first word that is neither known nor key=value */
+  char *data;    /* filesystem options for mount(2), NULL if none */
+  char *unknown; /* first word that is neither known nor key=value */
 } runo_mount_options;
 
 /* Parse M->options (and M->type for bind detection).  Fails only on a
@@ -72,7 +73,7 @@ typedef struct runo_mount_context
   int rootfd;      /* O_PATH fd of the rootfs (a mount root) */
   int sourcedirfd; /* relative bind sources are resolved from here (bundle) */
   const oci_config *config; /* for idmap defaults and cgroup namespace */
-  int premade_tree; /* bind: a tree from runo_mount_bind_tree, or -1 */
+  int premade_tree;         /* bind: a tree from runo_mount_bind_tree, or -1 */
 } runo_mount_context;
 
 /* The detached tree of bind mount M (relative sources from

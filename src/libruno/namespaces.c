@@ -4,10 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <linux/nsfs.h>
 #include <unistd.h>
 
 #include "utils.h"

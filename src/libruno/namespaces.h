@@ -25,7 +25,7 @@ enum runo_ns
 
 typedef struct runo_namespaces
 {
-  int new_flags;              /* CLONE_NEW* of the namespaces to create */
+  int new_flags;               /* CLONE_NEW* of the namespaces to create */
   int join_fds[RUNO_NS_COUNT]; /* -1, or an fd to setns() into */
   bool present[RUNO_NS_COUNT]; /* listed in the config, new or joined */
 } runo_namespaces;
@@ -41,7 +41,7 @@ void runo_namespaces_close (runo_namespaces *ns);
 int runo_namespaces_join (runo_namespaces *ns, runo_error **err);
 
 int runo_ns_clone_flag (enum runo_ns ns);
-const char *runo_ns_proc_name (enum runo_ns ns); /* name in /proc/PID/ns */
+const char *runo_ns_proc_name (enum runo_ns ns);   /* name in /proc/PID/ns */
 const char *runo_ns_config_name (enum runo_ns ns); /* name in config.json */
 
 #endif

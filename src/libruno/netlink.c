@@ -84,8 +84,9 @@ nl_conn_open_in (nl_conn *nl, int netns_fd, runo_error **err)
         nl_conn_close (nl);
       else
         runo_error_release (err);
-      return runo_error_make (err, saved, "setns back to the original "
-                                          "network namespace");
+      return runo_error_make (err, saved,
+                              "setns back to the original "
+                              "network namespace");
     }
   return ret;
 }
@@ -296,7 +297,7 @@ save_addr_cb (const struct nlmsghdr *nlh, void *data)
   saved_addr addr = { .ifa = *ifa, .flags = ifa->ifa_flags };
   saved_addr *items;
 
-  if (nlh->nlmsg_type != RTM_NEWADDR || (int) ifa->ifa_index != addrs->ifindex)
+  if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != addrs->ifindex)
     return MNL_CB_OK;
   if (mnl_attr_parse (nlh, sizeof (*ifa), save_addr_attr_cb, &addr) < 0)
     return MNL_CB_ERROR;
@@ -360,7 +361,7 @@ nl_link_move (nl_conn *nl, int ifindex, int netns_fd, const char *new_name)
   ifi = mnl_nlmsg_put_extra_header (nlh, sizeof (*ifi));
   ifi->ifi_family = AF_UNSPEC;
   ifi->ifi_index = ifindex;
-  mnl_attr_put_u32 (nlh, IFLA_NET_NS_FD, (uint32_t) netns_fd);
+  mnl_attr_put_u32 (nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
   mnl_attr_put_strz (nlh, IFLA_IFNAME, new_name);
   return nl_talk (nl, nlh, buf, sizeof (buf), NULL, NULL);
 }
@@ -380,16 +381,20 @@ move_one (nl_conn *src, nl_conn *dst, int dst_netns_fd, const char *name,
 
 #define DEVICE_FMT "linux.netDevices: %s \"%s\""
   if (strlen (new_name) >= IFNAMSIZ)
-    return runo_error_make (err, 0, DEVICE_FMT ": name `%s` longer than %d "
-                            "characters", verb, name, new_name, IFNAMSIZ - 1);
+    return runo_error_make (err, 0,
+                            DEVICE_FMT ": name `%s` longer than %d "
+                                       "characters",
+                            verb, name, new_name, IFNAMSIZ - 1);
   ifindex = nl_ifindex (src, name);
   if (ifindex < 0)
     return runo_error_errno (err, DEVICE_FMT, verb, name);
   /* The kernel moves the device first and renames it afterwards, so a name
      taken in the target would leave it moved under its old name. */
   if (!is_name_template (new_name) && nl_ifindex (dst, new_name) >= 0)
-    return runo_error_make (err, EEXIST, DEVICE_FMT ": `%s` exists in the "
-                            "target network namespace", verb, name, new_name);
+    return runo_error_make (err, EEXIST,
+                            DEVICE_FMT ": `%s` exists in the "
+                                       "target network namespace",
+                            verb, name, new_name);
   if (nl_save_addrs (src, ifindex, &addrs) < 0)
     return runo_error_errno (err, DEVICE_FMT ": get addresses", verb, name);
   if (nl_link_move (src, ifindex, dst_netns_fd, new_name) < 0)
@@ -402,9 +407,10 @@ move_one (nl_conn *src, nl_conn *dst, int dst_netns_fd, const char *name,
       new_ifindex = ifindex;
       if (nl_ifname (dst, new_ifindex, final_name) < 0
           || !name_matches_template (final_name, new_name))
-        return runo_error_make (err, 0, DEVICE_FMT ": cannot find the device "
-                                "named from template `%s`", verb, name,
-                                new_name);
+        return runo_error_make (err, 0,
+                                DEVICE_FMT ": cannot find the device "
+                                           "named from template `%s`",
+                                verb, name, new_name);
     }
   else
     {
@@ -448,7 +454,7 @@ runo_netlink_move_devices (const oci_map_linux_net_device *netdevs, pid_t pid,
   if (netdevs == NULL || netdevs->len == 0)
     return 0;
 
-  snprintf (path, sizeof (path), "/proc/%d/ns/net", (int) pid);
+  snprintf (path, sizeof (path), "/proc/%d/ns/net", (int)pid);
   netns_fd = open (path, O_RDONLY | O_CLOEXEC);
   if (netns_fd < 0)
     return runo_error_errno (err, "linux.netDevices: open `%s`", path);

@@ -20,7 +20,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH                                                           \
+  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* A cpu list naming a CPU past this is a typo, not a machine. */
 #define MAX_CPU_NUMBER 65535
@@ -55,17 +56,20 @@ static const struct name_value rlimit_names[] = {
    refuses it, so it is rejected up front. */
 #define POLICY_UNSUPPORTED -2
 static const struct name_value sched_policy_names[] = {
-  { "SCHED_OTHER", 0 },    { "SCHED_FIFO", 1 },
-  { "SCHED_RR", 2 },       { "SCHED_BATCH", 3 },
+  { "SCHED_OTHER", 0 },
+  { "SCHED_FIFO", 1 },
+  { "SCHED_RR", 2 },
+  { "SCHED_BATCH", 3 },
   { "SCHED_ISO", POLICY_UNSUPPORTED },
-  { "SCHED_IDLE", 5 },     { "SCHED_DEADLINE", 6 },
+  { "SCHED_IDLE", 5 },
+  { "SCHED_DEADLINE", 6 },
   { NULL, 0 },
 };
 
 static const struct name_value sched_flag_names[] = {
-  { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
-  { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
-  { "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+  { "SCHED_FLAG_RESET_ON_FORK", 0x01 },  { "SCHED_FLAG_RECLAIM", 0x02 },
+  { "SCHED_FLAG_DL_OVERRUN", 0x04 },     { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+  { "SCHED_FLAG_KEEP_PARAMS", 0x10 },    { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
   { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 }, { NULL, 0 },
 };
 
@@ -198,8 +202,10 @@ validate_cpu_list (const char *field, const char *list, runo_error **err)
   if (list == NULL)
     return 0;
   if (parse_cpu_list (list, &set, &size) < 0)
-    return runo_error_make (err, 0, "process.execCPUAffinity.%s: invalid "
-                            "cpu list \"%s\"", field, list);
+    return runo_error_make (err, 0,
+                            "process.execCPUAffinity.%s: invalid "
+                            "cpu list \"%s\"",
+                            field, list);
   CPU_FREE (set);
   return 0;
 }
@@ -224,21 +230,19 @@ validate_rlimits (const oci_config_process *process, runo_error **err)
         return runo_error_make (err, 0,
                                 "process.rlimits: %s: soft limit %llu is "
                                 "above the hard limit %llu",
-                                r->type, (unsigned long long) r->soft,
-                                (unsigned long long) r->hard);
+                                r->type, (unsigned long long)r->soft,
+                                (unsigned long long)r->hard);
       for (j = 0; j < i; j++)
         if (process->rlimits[j]
             && strcmp (process->rlimits[j]->type, r->type) == 0)
-          return runo_error_make (err, 0,
-                                  "process.rlimits: duplicate type \"%s\"",
-                                  r->type);
+          return runo_error_make (
+              err, 0, "process.rlimits: duplicate type \"%s\"", r->type);
     }
   return 0;
 }
 
 static int
-validate_scheduler (const oci_config_process_scheduler *sched,
-                    runo_error **err)
+validate_scheduler (const oci_config_process_scheduler *sched, runo_error **err)
 {
   int policy, flag;
   size_t i;
@@ -260,19 +264,18 @@ validate_scheduler (const oci_config_process_scheduler *sched,
   if (sched->nice < -20 || sched->nice > 19)
     return runo_error_make (err, 0,
                             "process.scheduler.nice: %d is not in [-20, 19]",
-                            (int) sched->nice);
+                            (int)sched->nice);
   if (policy == SCHED_FIFO || policy == SCHED_RR)
     {
       if (sched->priority < 1 || sched->priority > 99)
         return runo_error_make (err, 0,
                                 "process.scheduler.priority: %s needs a "
                                 "priority in [1, 99], not %d",
-                                sched->policy, (int) sched->priority);
+                                sched->policy, (int)sched->priority);
     }
   else if (sched->priority != 0)
-    return runo_error_make (err, 0,
-                            "process.scheduler.priority: must be 0 for %s",
-                            sched->policy);
+    return runo_error_make (
+        err, 0, "process.scheduler.priority: must be 0 for %s", sched->policy);
   if (policy == 6
       && (sched->deadline == 0 || sched->runtime > sched->deadline
           || (sched->period != 0 && sched->deadline > sched->period)))
@@ -320,7 +323,7 @@ runo_process_validate (const oci_config_process *process, runo_error **err)
   if (process->user && process->user->umask_present
       && process->user->umask > 0777)
     return runo_error_make (err, 0, "process.user.umask: %#o is not a umask",
-                            (unsigned) process->user->umask);
+                            (unsigned)process->user->umask);
   if (validate_rlimits (process, err) < 0)
     return -1;
   if (runo_caps_validate (process->capabilities, err) < 0)
@@ -330,41 +333,41 @@ runo_process_validate (const oci_config_process *process, runo_error **err)
     return runo_error_make (err, 0,
                             "process.oomScoreAdj: %lld is not in "
                             "[-1000, 1000]",
-                            (long long) process->oom_score_adj);
+                            (long long)process->oom_score_adj);
   if (process->scheduler && validate_scheduler (process->scheduler, err) < 0)
     return -1;
   if (process->io_priority)
     {
       if (lookup (ioprio_class_names, process->io_priority->class_, &class_)
           < 0)
-        return runo_error_make (err, 0,
-                                "process.ioPriority.class: unknown class "
-                                "\"%s\"",
-                                process->io_priority->class_
-                                    ? process->io_priority->class_
-                                    : "");
+        return runo_error_make (
+            err, 0,
+            "process.ioPriority.class: unknown class "
+            "\"%s\"",
+            process->io_priority->class_ ? process->io_priority->class_ : "");
       if (process->io_priority->priority < 0
           || process->io_priority->priority > 7)
         return runo_error_make (err, 0,
                                 "process.ioPriority.priority: %d is not in "
                                 "[0, 7]",
-                                (int) process->io_priority->priority);
+                                (int)process->io_priority->priority);
     }
   if (process->exec_cpu_affinity
       && (validate_cpu_list ("initial", process->exec_cpu_affinity->initial,
                              err)
               < 0
-          || validate_cpu_list ("final", process->exec_cpu_affinity->final,
-                                err)
+          || validate_cpu_list ("final", process->exec_cpu_affinity->final, err)
                  < 0))
     return -1;
   if (process->apparmor_profile && process->apparmor_profile[0]
       && !host_has_apparmor ())
-    return runo_error_make (err, 0, "process.apparmorProfile: AppArmor is "
+    return runo_error_make (err, 0,
+                            "process.apparmorProfile: AppArmor is "
                             "not enabled on this host");
   if (process->selinux_label && process->selinux_label[0]
       && !host_has_selinux ())
-    return runo_error_make (err, 0, "process.selinuxLabel: SELinux is not "
+    return runo_error_make (err, 0,
+                            "process.selinuxLabel: SELinux is not "
                             "enabled on this host");
   return 0;
 }
@@ -404,13 +407,13 @@ static int
 set_oom_score_adj (int64_t value, runo_error **err)
 {
   char buf[32];
-  int len = snprintf (buf, sizeof (buf), "%lld", (long long) value);
+  int len = snprintf (buf, sizeof (buf), "%lld", (long long)value);
   cleanup_close int fd
       = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 
   if (fd < 0)
     return runo_error_errno (err, "open `/proc/self/oom_score_adj`");
-  if (runo_write_all (fd, buf, (size_t) len) < 0)
+  if (runo_write_all (fd, buf, (size_t)len) < 0)
     return runo_error_errno (err, "write %s to `/proc/self/oom_score_adj`",
                              buf);
   return 0;
@@ -434,9 +437,9 @@ set_rlimits (const oci_config_process *process, runo_error **err)
                                 "process.rlimits: unknown rlimit type \"%s\"",
                                 r->type ? r->type : "");
       /* RLIM_INFINITY is ~0 on Linux, as in the spec's uint64. */
-      limit.rlim_cur = (rlim_t) r->soft;
-      limit.rlim_max = (rlim_t) r->hard;
-      if (setrlimit ((__rlimit_resource_t) resource, &limit) < 0)
+      limit.rlim_cur = (rlim_t)r->soft;
+      limit.rlim_max = (rlim_t)r->hard;
+      if (setrlimit ((__rlimit_resource_t)resource, &limit) < 0)
         return runo_error_errno (err, "setrlimit %s", r->type);
     }
   return 0;
@@ -457,9 +460,9 @@ set_scheduler (const oci_config_process_scheduler *sched, runo_error **err)
                             sched->policy ? sched->policy : "");
   memset (&attr, 0, sizeof (attr));
   attr.size = sizeof (attr);
-  attr.sched_policy = (uint32_t) policy;
+  attr.sched_policy = (uint32_t)policy;
   attr.sched_nice = sched->nice;
-  attr.sched_priority = (uint32_t) sched->priority;
+  attr.sched_priority = (uint32_t)sched->priority;
   attr.sched_runtime = sched->runtime;
   attr.sched_deadline = sched->deadline;
   attr.sched_period = sched->period;
@@ -473,7 +476,7 @@ set_scheduler (const oci_config_process_scheduler *sched, runo_error **err)
                                 "process.scheduler.flags: unknown flag "
                                 "\"%s\"",
                                 sched->flags[i] ? sched->flags[i] : "");
-      attr.sched_flags |= (uint64_t) flag;
+      attr.sched_flags |= (uint64_t)flag;
     }
   if (syscall (SYS_sched_setattr, 0, &attr, 0) < 0)
     return runo_error_errno (err, "sched_setattr %s", sched->policy);
@@ -493,7 +496,7 @@ set_io_priority (const oci_config_process_io_priority *io, runo_error **err)
                (class_ << IOPRIO_CLASS_SHIFT) | io->priority)
       < 0)
     return runo_error_errno (err, "ioprio_set %s %d", io->class_,
-                             (int) io->priority);
+                             (int)io->priority);
   return 0;
 }
 
@@ -508,8 +511,10 @@ set_cpu_affinity (const char *field, const char *list, pid_t pid,
   if (list == NULL)
     return 0;
   if (parse_cpu_list (list, &set, &size) < 0)
-    return runo_error_make (err, 0, "process.execCPUAffinity.%s: invalid "
-                            "cpu list \"%s\"", field, list);
+    return runo_error_make (err, 0,
+                            "process.execCPUAffinity.%s: invalid "
+                            "cpu list \"%s\"",
+                            field, list);
   if (set == NULL)
     return 0;
   if (sched_setaffinity (pid, size, set) < 0)
@@ -524,8 +529,8 @@ runo_process_set_initial_cpu_affinity (const oci_config_process *process,
 {
   if (process == NULL || process->exec_cpu_affinity == NULL)
     return 0;
-  return set_cpu_affinity ("initial", process->exec_cpu_affinity->initial,
-                           pid, err);
+  return set_cpu_affinity ("initial", process->exec_cpu_affinity->initial, pid,
+                           err);
 }
 
 int
@@ -617,7 +622,7 @@ runo_process_find_executable (const oci_config_process *process, char **path,
   for (dir = search;; dir++)
     {
       const char *end = strchrnul (dir, ':');
-      size_t dir_len = (size_t) (end - dir);
+      size_t dir_len = (size_t)(end - dir);
       cleanup_free char *candidate = NULL;
       int e;
 
@@ -625,7 +630,7 @@ runo_process_find_executable (const oci_config_process *process, char **path,
       if (dir_len == 0)
         candidate = runo_xasprintf ("./%s", name);
       else
-        candidate = runo_xasprintf ("%.*s/%s", (int) dir_len, dir, name);
+        candidate = runo_xasprintf ("%.*s/%s", (int)dir_len, dir, name);
       e = executable_error (candidate);
       if (e == 0)
         {
@@ -640,9 +645,8 @@ runo_process_find_executable (const oci_config_process *process, char **path,
     }
   if (denied)
     return runo_error_make (err, denied, "exec: \"%s\"", name);
-  return runo_error_make (err, 0,
-                          "exec: \"%s\": executable file not found in $PATH",
-                          name);
+  return runo_error_make (
+      err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 static int
@@ -675,8 +679,8 @@ set_exec_labels (const oci_config_process *process, runo_error **err)
         return runo_error_wrap (err, "apparmor profile");
     }
   if (process->selinux_label && process->selinux_label[0]
-      && write_proc_attr ("/proc/thread-self/attr/exec",
-                          process->selinux_label, err)
+      && write_proc_attr ("/proc/thread-self/attr/exec", process->selinux_label,
+                          err)
              < 0)
     return runo_error_wrap (err, "selinux label");
   return 0;
@@ -689,8 +693,7 @@ static bool
 setgroups_denied (void)
 {
   char buf[5] = "";
-  cleanup_close int fd
-      = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
 
   return fd >= 0 && read (fd, buf, 4) == 4 && memcmp (buf, "deny", 4) == 0;
 }
@@ -700,8 +703,8 @@ set_groups (const oci_config_process_user *user, runo_error **err)
 {
   size_t n = user ? user->additional_gids_len : 0;
 
-  _Static_assert (sizeof (gid_t) == sizeof (uint32_t), "gid_t is 32 bits");
-  if (setgroups (n, n ? (const gid_t *) user->additional_gids : NULL) == 0)
+  _Static_assert(sizeof (gid_t) == sizeof (uint32_t), "gid_t is 32 bits");
+  if (setgroups (n, n ? (const gid_t *)user->additional_gids : NULL) == 0)
     return 0;
   if (errno == EPERM && setgroups_denied ())
     {
@@ -766,21 +769,20 @@ runo_process_finalize (const oci_config_process *process, char **warnings,
   if (set_groups (user, err) < 0)
     return -1;
   if (setresgid (gid, gid, gid) < 0)
-    return runo_error_errno (err, "setresgid %u", (unsigned) gid);
+    return runo_error_errno (err, "setresgid %u", (unsigned)gid);
   if (setresuid (uid, uid, uid) < 0)
-    return runo_error_errno (err, "setresuid %u", (unsigned) uid);
+    return runo_error_errno (err, "setresuid %u", (unsigned)uid);
 
   if (process->capabilities && runo_caps_apply (&caps, last_cap, err) < 0)
     return -1;
 
   if (user && user->umask_present)
-    umask ((mode_t) (user->umask & 0777));
+    umask ((mode_t)(user->umask & 0777));
 
   if (cwd_pending && chdir (process->cwd) < 0)
     return runo_error_errno (err, "chdir to cwd `%s`", process->cwd);
 
-  if (process->no_new_privileges
-      && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+  if (process->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return runo_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");
   return 0;
 }

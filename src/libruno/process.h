@@ -15,8 +15,7 @@
    scheduler policy, ioPriority class, apparmor/selinux asked for on a host
    without them...).  Capability names the running kernel lacks are not an
    error (they are skipped with a warning when applied, as runc does). */
-int runo_process_validate (const oci_config_process *process,
-                           runo_error **err);
+int runo_process_validate (const oci_config_process *process, runo_error **err);
 
 /* linux.personality: domain LINUX or LINUX32, no flags (the spec defines
    none).  NULL is valid. */
@@ -67,8 +66,8 @@ int runo_process_find_executable (const oci_config_process *process,
    report them through the runtime.  Seccomp comes after this: without
    noNewPrivileges loading a filter needs CAP_SYS_ADMIN, which the
    container user may no longer have. */
-int runo_process_finalize (const oci_config_process *process,
-                           char **warnings, runo_error **err);
+int runo_process_finalize (const oci_config_process *process, char **warnings,
+                           runo_error **err);
 
 /* runo_process_finalize with the seccomp filter (may be NULL) installed
    at the right moment: without noNewPrivileges before the capabilities

@@ -115,8 +115,7 @@ validate_mount (const oci_config *config, size_t i, runo_error **err)
 
   if (o.bind && !o.remount && (m->source == NULL || m->source[0] == '\0'))
     ret = runo_error_make (err, 0,
-                           "mounts[%zu].source: required for a bind mount",
-                           i);
+                           "mounts[%zu].source: required for a bind mount", i);
   else if (!o.bind && !o.remount && (m->type == NULL || m->type[0] == '\0'))
     ret = runo_error_make (err, 0,
                            "mounts[%zu].type: required for a mount that is "
@@ -133,8 +132,8 @@ validate_mount (const oci_config *config, size_t i, runo_error **err)
                            "mounts[%zu].options: idmap without "
                            "uidMappings/gidMappings needs a user namespace",
                            i);
-  else if (o.tmpcopyup && (o.bind || m->type == NULL
-                           || strcmp (m->type, "tmpfs") != 0))
+  else if (o.tmpcopyup
+           && (o.bind || m->type == NULL || strcmp (m->type, "tmpfs") != 0))
     ret = runo_error_make (err, 0,
                            "mounts[%zu].options: tmpcopyup is only "
                            "supported on tmpfs mounts",
@@ -167,8 +166,9 @@ int
 runo_rootfs_prepare_tree (const oci_config *config, size_t i, int bundle_fd,
                           runo_error **err)
 {
-  runo_mount_context ctx = { .rootfd = -1, .sourcedirfd = bundle_fd,
-                             .config = config, .premade_tree = -1 };
+  runo_mount_context ctx = {
+    .rootfd = -1, .sourcedirfd = bundle_fd, .config = config, .premade_tree = -1
+  };
   runo_mount_options o;
   int tree;
 
@@ -203,8 +203,8 @@ runo_rootfs_validate (const oci_config *config, runo_error **err)
   if (runo_devices_validate (config, err) < 0)
     return -1;
   if (lx
-      && (validate_paths (lx->masked_paths, lx->masked_paths_len,
-                          "maskedPaths", err)
+      && (validate_paths (lx->masked_paths, lx->masked_paths_len, "maskedPaths",
+                          err)
               < 0
           || validate_paths (lx->readonly_paths, lx->readonly_paths_len,
                              "readonlyPaths", err)
@@ -236,8 +236,8 @@ make_rootfs_mount_private (const char *rootfs, runo_error **err)
           < 0)
         return runo_error_errno (err, "statx `%s`", rootfs);
       if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) == 0)
-        return runo_error_make (err, EOPNOTSUPP,
-                                "find the mount of `%s`", rootfs);
+        return runo_error_make (err, EOPNOTSUPP, "find the mount of `%s`",
+                                rootfs);
       if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
         break;
       parent = openat (fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -521,8 +521,7 @@ runo_rootfs_finish (runo_rootfs *r, const oci_config *config, bool no_pivot,
          repeat the flags a remount would otherwise reset (or fail on,
          when they are locked in a user namespace). */
       struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-      if (mount_setattr (owned->rootfd, "", AT_EMPTY_PATH, &attr,
-                         sizeof (attr))
+      if (mount_setattr (owned->rootfd, "", AT_EMPTY_PATH, &attr, sizeof (attr))
           < 0)
         return runo_error_errno (err, "make `/` read-only");
     }

@@ -29,14 +29,14 @@ int runo_rootfs_prepare (const oci_config *config, const char *rootfs,
    user namespace the runtime must prepare (runo_rootfs_prepare_tree, in
    the host's namespaces, sources relative to BUNDLE_FD) for init. */
 bool runo_rootfs_needs_premade_tree (const oci_config *config, size_t i);
-int runo_rootfs_prepare_tree (const oci_config *config, size_t i,
-                              int bundle_fd, runo_error **err);
+int runo_rootfs_prepare_tree (const oci_config *config, size_t i, int bundle_fd,
+                              runo_error **err);
 
 /* After the createContainer hooks: pivot_root into the rootfs (MS_MOVE +
    chroot when NO_PIVOT), then maskedPaths, readonlyPaths, root.readonly,
    propagation of /, chdir("/").  Frees R. */
-int runo_rootfs_finish (runo_rootfs *r, const oci_config *config,
-                        bool no_pivot, runo_error **err);
+int runo_rootfs_finish (runo_rootfs *r, const oci_config *config, bool no_pivot,
+                        runo_error **err);
 
 void runo_rootfs_free (runo_rootfs *r);
 

@@ -110,7 +110,7 @@ static const struct
 #define N_OPERATORS (sizeof (operator_table) / sizeof (operator_table[0]))
 
 static const char *const operator_names[N_OPERATORS] = {
-  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",       "SCMP_CMP_EQ",
+  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
   "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
 };
 
@@ -135,10 +135,7 @@ static const char *const operator_names[N_OPERATORS] = {
   X (PPC64LE)                                                                  \
   X (S390)                                                                     \
   X (S390X)                                                                    \
-  X_SH                                                                         \
-  X (PARISC)                                                                   \
-  X (PARISC64)                                                                 \
-  X (RISCV64)
+  X_SH X (PARISC) X (PARISC64) X (RISCV64)
 
 #ifdef SCMP_ARCH_LOONGARCH64
 #define X_LOONGARCH64 X (LOONGARCH64)
@@ -177,7 +174,7 @@ static const char *const arch_names[N_ARCHES] = {
 static int
 seccomp_syscall (unsigned int op, unsigned int flags, void *args)
 {
-  return (int) syscall (SYS_seccomp, op, flags, args);
+  return (int)syscall (SYS_seccomp, op, flags, args);
 }
 
 /* The action value for NAME with ERRNO_RET (when present); an errno on an
@@ -199,9 +196,8 @@ parse_action (const char *name, bool errno_present, uint32_t errno_ret,
   if (action_table[i].kind == ACTION_PLAIN)
     {
       if (errno_present)
-        return runo_error_make (err, 0,
-                                "%s: action `%s` takes no errno return code",
-                                where, name);
+        return runo_error_make (
+            err, 0, "%s: action `%s` takes no errno return code", where, name);
       *action = action_table[i].action;
       return 0;
     }
@@ -209,8 +205,9 @@ parse_action (const char *name, bool errno_present, uint32_t errno_ret,
     errno_ret = EPERM;
   /* The action keeps 16 bits of data: refuse what would be truncated. */
   if (errno_ret > 0xffff)
-    return runo_error_make (err, 0, "%s: errno return code %" PRIu32
-                            " out of range", where, errno_ret);
+    return runo_error_make (err, 0,
+                            "%s: errno return code %" PRIu32 " out of range",
+                            where, errno_ret);
   *action = action_table[i].action | errno_ret;
   return 0;
 }
@@ -247,8 +244,7 @@ parse_flags (const oci_config_linux_seccomp *seccomp, unsigned int *flags,
         if (name && strcmp (name, flag_table[j].name) == 0)
           break;
       if (j == RUNO_SECCOMP_N_FLAGS)
-        return runo_error_make (err, 0, "unknown flag `%s`",
-                                name ? name : "");
+        return runo_error_make (err, 0, "unknown flag `%s`", name ? name : "");
       *flags |= flag_table[j].flag;
     }
   return 0;
@@ -273,8 +269,10 @@ check_kernel_flags (unsigned int flags, runo_error **err)
   size_t i;
 
   for (i = 0; i < RUNO_SECCOMP_N_FLAGS; i++)
-    if ((flags & flag_table[i].flag) && !kernel_supports_flag (flag_table[i].flag))
-      return runo_error_make (err, 0, "flag `%s` is not supported by the kernel",
+    if ((flags & flag_table[i].flag)
+        && !kernel_supports_flag (flag_table[i].flag))
+      return runo_error_make (err, 0,
+                              "flag `%s` is not supported by the kernel",
                               flag_table[i].name);
   return 0;
 }
@@ -282,8 +280,8 @@ check_kernel_flags (unsigned int flags, runo_error **err)
 /* The architectures to filter: the native one first, then the listed
    ones, each once. */
 static int
-list_architectures (const oci_config_linux_seccomp *seccomp,
-                    uint32_t *arches, size_t *n_arches, runo_error **err)
+list_architectures (const oci_config_linux_seccomp *seccomp, uint32_t *arches,
+                    size_t *n_arches, runo_error **err)
 {
   size_t i, j, k;
 
@@ -324,7 +322,7 @@ add_rule (scmp_filter_ctx ctx, uint32_t action, int nr, const char *name,
 
   if (!split)
     {
-      ret = seccomp_rule_add_array (ctx, action, nr, (unsigned int) n_conds,
+      ret = seccomp_rule_add_array (ctx, action, nr, (unsigned int)n_conds,
                                     conds);
       if (ret < 0)
         return runo_error_make (err, -ret, "add rule for syscall `%s`", name);
@@ -353,7 +351,8 @@ add_syscall_entry (scmp_filter_ctx ctx, const oci_linux_syscall *sc,
 
   where = runo_xasprintf ("syscalls[%zu]", index);
   if (parse_action (sc->action, sc->errno_ret_present, sc->errno_ret, where,
-                    &action, err) < 0)
+                    &action, err)
+      < 0)
     return -1;
   if (sc->names_len == 0)
     return runo_error_make (err, 0, "%s: no syscall names", where);
@@ -384,10 +383,9 @@ add_syscall_entry (scmp_filter_ctx ctx, const oci_linux_syscall *sc,
       const char *first = sc->names[0] ? sc->names[0] : "";
 
       if (arg->index >= SYSCALL_MAX_ARGS)
-        return runo_error_make (err, 0,
-                                "syscall `%s`: argument index %" PRIu32
-                                " out of range",
-                                first, arg->index);
+        return runo_error_make (
+            err, 0, "syscall `%s`: argument index %" PRIu32 " out of range",
+            first, arg->index);
       if (parse_operator (arg->op, first, &conds[i].op, err) < 0)
         return -1;
       conds[i].arg = arg->index;
@@ -432,8 +430,8 @@ release_ctx (scmp_filter_ctx *ctx)
    to the next program. */
 static int
 export_arch (const oci_config_linux_seccomp *seccomp, uint32_t arch,
-             uint32_t default_action, uint32_t bad_arch, bool optimize,
-             int fd, bool *notify, runo_error **err)
+             uint32_t default_action, uint32_t bad_arch, bool optimize, int fd,
+             bool *notify, runo_error **err)
 {
   __attribute__ ((cleanup (release_ctx))) scmp_filter_ctx ctx = NULL;
   size_t i;
@@ -441,8 +439,9 @@ export_arch (const oci_config_linux_seccomp *seccomp, uint32_t arch,
 
   ctx = seccomp_init (default_action);
   if (ctx == NULL)
-    return runo_error_make (err, EINVAL, "initialize filter with default "
-                                         "action `%s`",
+    return runo_error_make (err, EINVAL,
+                            "initialize filter with default "
+                            "action `%s`",
                             seccomp->default_action);
   if (arch != seccomp_arch_native ())
     {
@@ -468,8 +467,9 @@ export_arch (const oci_config_linux_seccomp *seccomp, uint32_t arch,
         return runo_error_make (err, -ret, "set filter optimization");
     }
   for (i = 0; i < seccomp->syscalls_len; i++)
-    if (add_syscall_entry (ctx, seccomp->syscalls[i], i, default_action,
-                           notify, err) < 0)
+    if (add_syscall_entry (ctx, seccomp->syscalls[i], i, default_action, notify,
+                           err)
+        < 0)
       return -1;
   ret = seccomp_export_bpf (ctx, fd);
   if (ret < 0)
@@ -501,9 +501,8 @@ stitch (struct sock_filter *insns, const size_t *ends, size_t n_progs,
         if (p + 1 == n_progs)
           f->k = SCMP_ACT_KILL_THREAD;
         else
-          *f = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JA,
-                                              (uint32_t) (ends[p] - i - 1),
-                                              0, 0);
+          *f = (struct sock_filter)BPF_JUMP (BPF_JMP | BPF_JA,
+                                             (uint32_t)(ends[p] - i - 1), 0, 0);
       }
 }
 
@@ -528,7 +527,8 @@ pick_bad_arch_marker (const oci_config_linux_seccomp *seccomp,
           const oci_linux_syscall *sc = seccomp->syscalls[i];
 
           if (parse_action (sc->action, sc->errno_ret_present, sc->errno_ret,
-                            "", &action, &ignored) < 0)
+                            "", &action, &ignored)
+              < 0)
             runo_error_release (&ignored);
           else
             used = action == marker;
@@ -563,8 +563,8 @@ arch_job_run (void *data)
     job->ret = runo_error_errno (&job->err, "memfd_create");
   else
     job->ret = export_arch (job->seccomp, job->arch, job->default_action,
-                            job->bad_arch, job->optimize, job->fd,
-                            &job->notify, &job->err);
+                            job->bad_arch, job->optimize, job->fd, &job->notify,
+                            &job->err);
   return NULL;
 }
 
@@ -606,8 +606,8 @@ read_programs (struct arch_job *jobs, size_t n_jobs, runo_seccomp *s,
         return runo_error_errno (err, "seek filter");
       if (sizes[i] == 0 || sizes[i] % sizeof (struct sock_filter) != 0)
         return runo_error_make (err, 0, "export filter: bad program size %jd",
-                                (intmax_t) sizes[i]);
-      total += (size_t) sizes[i] / sizeof (struct sock_filter);
+                                (intmax_t)sizes[i]);
+      total += (size_t)sizes[i] / sizeof (struct sock_filter);
       ends[i] = total;
     }
   if (total > BPF_MAX_INSNS)
@@ -621,12 +621,12 @@ read_programs (struct arch_job *jobs, size_t n_jobs, runo_seccomp *s,
   for (i = 0; i < n_jobs; i++)
     {
       size_t start = i ? ends[i - 1] : 0;
-      ssize_t n = pread (jobs[i].fd, s->insns + start, (size_t) sizes[i], 0);
+      ssize_t n = pread (jobs[i].fd, s->insns + start, (size_t)sizes[i], 0);
 
       if (n != sizes[i])
         return runo_error_make (err, n < 0 ? errno : EIO, "read filter");
     }
-  s->n_insns = (unsigned short) total;
+  s->n_insns = (unsigned short)total;
   return 0;
 }
 
@@ -643,13 +643,15 @@ compile (const oci_config_linux_seccomp *seccomp, runo_seccomp *s,
 
   if (parse_action (seccomp->default_action, seccomp->default_errno_ret_present,
                     seccomp->default_errno_ret, "defaultAction",
-                    &default_action, err) < 0)
+                    &default_action, err)
+      < 0)
     return -1;
   /* Until the agent has the listener fd, every syscall of the init would
      wait for an answer that cannot come. */
   if (default_action == SCMP_ACT_NOTIFY)
-    return runo_error_make (err, 0, "SCMP_ACT_NOTIFY cannot be the default "
-                                    "action");
+    return runo_error_make (err, 0,
+                            "SCMP_ACT_NOTIFY cannot be the default "
+                            "action");
   if (parse_flags (seccomp, &s->flags, err) < 0)
     return -1;
   if (s->flags && check_kernel_flags (s->flags, err) < 0)
@@ -665,7 +667,8 @@ compile (const oci_config_linux_seccomp *seccomp, runo_seccomp *s,
 
       /* Errors are reported by export_arch, with their context. */
       if (parse_action (sc->action, sc->errno_ret_present, sc->errno_ret, "",
-                        &action, &ignored) < 0)
+                        &action, &ignored)
+          < 0)
         runo_error_release (&ignored);
       else if (action != default_action)
         n_rules++;
@@ -745,7 +748,7 @@ runo_seccomp_load (const runo_seccomp *s, int *notify_fd, runo_error **err)
   else
     /* Only meaningful for notifications, and refused without a
        listener. */
-    flags &= ~(unsigned int) SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+    flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 
   ret = seccomp_syscall (SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (ret < 0)
@@ -772,43 +775,43 @@ json_string (char **buf, size_t *len, size_t *cap, const char *s)
     }
   out = *buf + *len;
   *out++ = '"';
-  for (p = (const unsigned char *) s; *p; p++)
+  for (p = (const unsigned char *)s; *p; p++)
     {
       if (*p == '"' || *p == '\\')
         {
           *out++ = '\\';
-          *out++ = (char) *p;
+          *out++ = (char)*p;
         }
       else if (*p < 0x20)
         out += sprintf (out, "\\u%04x", *p);
       else
-        *out++ = (char) *p;
+        *out++ = (char)*p;
     }
   *out++ = '"';
   *out = '\0';
-  *len = (size_t) (out - *buf);
+  *len = (size_t)(out - *buf);
 }
 
 static char *
 process_state_json (pid_t pid, const char *metadata, const char *state_json,
                     size_t *len)
 {
-  size_t cap = 256 + strlen (state_json)
-               + (metadata ? strlen (metadata) * 6 : 0);
+  size_t cap
+      = 256 + strlen (state_json) + (metadata ? strlen (metadata) * 6 : 0);
   char *buf = runo_xmalloc0 (cap);
 
-  *len = (size_t) snprintf (buf, cap,
-                            "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],"
-                            "\"pid\":%d",
-                            OCI_SPEC_VERSION, (int) pid);
+  *len = (size_t)snprintf (buf, cap,
+                           "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],"
+                           "\"pid\":%d",
+                           OCI_SPEC_VERSION, (int)pid);
   if (metadata)
     {
       memcpy (buf + *len, ",\"metadata\":", 12);
       *len += 12;
       json_string (&buf, len, &cap, metadata);
     }
-  *len += (size_t) snprintf (buf + *len, cap - *len, ",\"state\":%s}",
-                             state_json);
+  *len += (size_t)snprintf (buf + *len, cap - *len, ",\"state\":%s}",
+                            state_json);
   return buf;
 }
 
@@ -840,7 +843,7 @@ runo_seccomp_send_notify_fd (const char *listener_path, int notify_fd,
   sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0)
     return runo_error_errno (err, "seccomp listener: socket");
-  if (connect (sock, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+  if (connect (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
     return runo_error_errno (err, "connect to seccomp listener `%s`",
                              listener_path);
 
@@ -868,7 +871,7 @@ runo_seccomp_send_notify_fd (const char *listener_path, int notify_fd,
           return runo_error_errno (err, "send to seccomp listener `%s`",
                                    listener_path);
         }
-      sent += (size_t) n;
+      sent += (size_t)n;
       /* The spec wants the fd in the first sendmsg only. */
       mh.msg_control = NULL;
       mh.msg_controllen = 0;
@@ -932,15 +935,15 @@ runo_seccomp_features (oci_features_linux_seccomp *f,
 {
   f->enabled = true;
   f->enabled_present = true;
-  f->actions = (char **) runo_seccomp_known_actions (&f->actions_len);
+  f->actions = (char **)runo_seccomp_known_actions (&f->actions_len);
   f->actions_present = true;
-  f->operators = (char **) runo_seccomp_known_operators (&f->operators_len);
+  f->operators = (char **)runo_seccomp_known_operators (&f->operators_len);
   f->operators_present = true;
-  f->archs = (char **) runo_seccomp_known_archs (&f->archs_len);
+  f->archs = (char **)runo_seccomp_known_archs (&f->archs_len);
   f->archs_present = true;
-  f->known_flags = (char **) runo_seccomp_known_flags (&f->known_flags_len);
+  f->known_flags = (char **)runo_seccomp_known_flags (&f->known_flags_len);
   f->known_flags_present = true;
-  f->supported_flags = (char **) supported_buf;
+  f->supported_flags = (char **)supported_buf;
   f->supported_flags_len = runo_seccomp_supported_flags (supported_buf);
   f->supported_flags_present = true;
 }
@@ -961,8 +964,9 @@ static char *
 cache_key (const oci_config_linux_seccomp *seccomp)
 {
   const struct scmp_version *v = seccomp_version ();
-  oci_config_linux linux_cfg = { .seccomp = (oci_config_linux_seccomp *) seccomp };
-  oci_config config = { .oci_version = (char *) "1.0.0", .linux_ = &linux_cfg };
+  oci_config_linux linux_cfg
+      = { .seccomp = (oci_config_linux_seccomp *)seccomp };
+  oci_config config = { .oci_version = (char *)"1.0.0", .linux_ = &linux_cfg };
   cleanup_free char *profile = NULL;
   char *gen_err = NULL;
   struct utsname uts;
@@ -986,7 +990,7 @@ fnv1a (const char *s)
   uint64_t h = 14695981039346656037ULL;
 
   for (; *s; s++)
-    h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
   return h;
 }
 
@@ -1007,8 +1011,7 @@ cache_read (int dir_fd, const char *name, const char *key)
   size_t len, magic_len = strlen (CACHE_MAGIC), off;
   runo_seccomp *s;
 
-  if (runo_read_file_at (dir_fd, name, 4 * 1024 * 1024, &data, &len, &err)
-      < 0)
+  if (runo_read_file_at (dir_fd, name, 4 * 1024 * 1024, &data, &len, &err) < 0)
     return NULL;
   if (len < magic_len + sizeof (hdr)
       || memcmp (data, CACHE_MAGIC, magic_len) != 0)
@@ -1023,7 +1026,7 @@ cache_read (int dir_fd, const char *name, const char *key)
   s = runo_xmalloc0 (sizeof (*s));
   s->insns = runo_xmalloc0 (hdr.n_insns * sizeof (struct sock_filter));
   memcpy (s->insns, data + off, hdr.n_insns * sizeof (struct sock_filter));
-  s->n_insns = (unsigned short) hdr.n_insns;
+  s->n_insns = (unsigned short)hdr.n_insns;
   s->flags = hdr.flags;
   s->notify = hdr.notify != 0;
   return s;
@@ -1034,8 +1037,8 @@ cache_write (int dir_fd, const char *name, const char *key,
              const runo_seccomp *s)
 {
   cleanup_error runo_error *err = NULL;
-  struct cache_header hdr = { (uint32_t) strlen (key), s->flags,
-                              s->notify ? 1 : 0, s->n_insns };
+  struct cache_header hdr
+      = { (uint32_t)strlen (key), s->flags, s->notify ? 1 : 0, s->n_insns };
   size_t magic_len = strlen (CACHE_MAGIC);
   size_t prog_len = s->n_insns * sizeof (struct sock_filter);
   size_t len = magic_len + sizeof (hdr) + hdr.key_len + prog_len;

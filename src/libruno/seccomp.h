@@ -61,8 +61,7 @@ size_t runo_seccomp_program_length (const runo_seccomp *s);
    listener fd (close-on-exec) when runo_seccomp_needs_notify, else -1.
    Makes no other syscall and allocates nothing, so it is safe as the very
    last step before execve. */
-int runo_seccomp_load (const runo_seccomp *s, int *notify_fd,
-                       runo_error **err);
+int runo_seccomp_load (const runo_seccomp *s, int *notify_fd, runo_error **err);
 
 /* In the runtime: connect to the unix socket LISTENER_PATH and send, in one
    connection, NOTIFY_FD (SCM_RIGHTS) with the container process state JSON

@@ -42,13 +42,12 @@ runo_id_validate (const char *id, runo_error **err)
   if (len == 0)
     return runo_error_make (err, 0, "invalid container id: empty");
   if (len > RUNO_ID_MAX)
-    return runo_error_make (err, 0,
-                            "invalid container id: longer than %d bytes",
-                            RUNO_ID_MAX);
+    return runo_error_make (
+        err, 0, "invalid container id: longer than %d bytes", RUNO_ID_MAX);
   if (id[0] == '.')
     return runo_error_make (err, 0,
                             "invalid container id `%s`: starts with `.`", id);
-  for (p = (const unsigned char *) id; *p; p++)
+  for (p = (const unsigned char *)id; *p; p++)
     {
       if (*p == '/')
         return runo_error_make (err, 0,
@@ -79,7 +78,8 @@ runo_state_cache_dir (int root_fd, const char *name)
 {
   if (mkdirat (root_fd, name, 0700) < 0 && errno != EEXIST)
     return -1;
-  return openat (root_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  return openat (root_fd, name,
+                 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 }
 
 int
@@ -92,8 +92,7 @@ runo_state_claim (int root_fd, const char *id, runo_error **err)
   if (mkdirat (root_fd, id, 0700) < 0)
     {
       if (errno == EEXIST)
-        return runo_error_make (err, 0, "container id `%s` already in use",
-                                id);
+        return runo_error_make (err, 0, "container id `%s` already in use", id);
       return runo_error_errno (err, "create state directory `%s`", id);
     }
   fd = openat (root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -137,7 +136,7 @@ runo_state_lock (int dir_fd, bool exclusive, runo_error **err)
 static void
 gen_string (yajl_gen gen, const char *s)
 {
-  yajl_gen_string (gen, (const unsigned char *) s, strlen (s));
+  yajl_gen_string (gen, (const unsigned char *)s, strlen (s));
 }
 
 static void
@@ -162,8 +161,7 @@ gen_annotations (yajl_gen gen, const runo_state *state)
   gen_string (gen, "annotations");
   yajl_gen_map_open (gen);
   for (i = 0; i < state->annotations_len; i++)
-    gen_kv_string (gen, state->annotation_keys[i],
-                   state->annotation_values[i]);
+    gen_kv_string (gen, state->annotation_keys[i], state->annotation_values[i]);
   yajl_gen_map_close (gen);
 }
 
@@ -246,13 +244,13 @@ parse_state (yajl_val tree, runo_state *st)
   st->id = runo_xstrdup (s);
   if (tree_integer (tree, "pid", &n) < 0 || n < 0)
     return -1;
-  st->pid = (pid_t) n;
+  st->pid = (pid_t)n;
   if ((s = tree_string (tree, "pidStartTime")) == NULL)
     return -1;
   st->pid_start_time = strtoull (s, NULL, 10);
   if (tree_integer (tree, "owner", &n) < 0 || n < 0)
     return -1;
-  st->owner = (uid_t) n;
+  st->owner = (uid_t)n;
   st->bundle = runo_xstrdup (tree_string (tree, "bundle"));
   st->rootfs = runo_xstrdup (tree_string (tree, "rootfs"));
   st->created = runo_xstrdup (tree_string (tree, "created"));
@@ -348,7 +346,8 @@ runo_state_remove (int root_fd, const char *id, runo_error **err)
 
   if (runo_id_validate (id, err) < 0)
     return -1;
-  dir_fd = openat (root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  dir_fd
+      = openat (root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (dir_fd < 0)
     {
       if (errno == ENOENT)
@@ -434,8 +433,8 @@ is_frozen (const runo_state *state)
   if (state->cgroup_path == NULL)
     return false;
   /* The systemd flag only matters to create: loading finds the path. */
-  if (runo_cgroup_load ("/", "/proc/self/mountinfo", state->cgroup_path,
-                        false, &cg, &err)
+  if (runo_cgroup_load ("/", "/proc/self/mountinfo", state->cgroup_path, false,
+                        &cg, &err)
       == 0)
     runo_cgroup_is_frozen (cg, &frozen, &err);
   runo_cgroup_free (cg);
@@ -465,13 +464,13 @@ runo_owner_name (uid_t uid, char *buf, size_t size)
   if (getpwuid_r (uid, &pwd, pwbuf, sizeof (pwbuf), &result) == 0 && result)
     snprintf (buf, size, "%s", result->pw_name);
   else
-    snprintf (buf, size, "#%u", (unsigned) uid);
+    snprintf (buf, size, "#%u", (unsigned)uid);
   return buf;
 }
 
 void
-runo_state_gen (struct yajl_gen_t *gen, const runo_state *state,
-                const char *id, enum runo_status status)
+runo_state_gen (struct yajl_gen_t *gen, const runo_state *state, const char *id,
+                enum runo_status status)
 {
   bool alive = status != RUNO_STATUS_STOPPED;
 

@@ -39,13 +39,13 @@ enum runo_status
 typedef struct runo_state
 {
   char *id;
-  pid_t pid;                           /* host pid of init, 0 while creating */
-  unsigned long long pid_start_time;   /* field 22 of /proc/<pid>/stat */
-  char *bundle;                        /* absolute path */
-  char *rootfs;                        /* absolute path */
-  char *created;                       /* RFC 3339 */
-  char *cgroup_path;                   /* NULL when no cgroup */
-  uid_t owner;                         /* uid that created the container */
+  pid_t pid;                         /* host pid of init, 0 while creating */
+  unsigned long long pid_start_time; /* field 22 of /proc/<pid>/stat */
+  char *bundle;                      /* absolute path */
+  char *rootfs;                      /* absolute path */
+  char *created;                     /* RFC 3339 */
+  char *cgroup_path;                 /* NULL when no cgroup */
+  uid_t owner;                       /* uid that created the container */
   size_t annotations_len;
   char **annotation_keys;
   char **annotation_values;
@@ -80,7 +80,7 @@ int runo_state_lock (int dir_fd, bool exclusive, runo_error **err);
 
 int runo_state_write (int dir_fd, const runo_state *state, runo_error **err);
 /* A missing state.json (the container is still being created) gives
-   *out == NULL and returns 0. */
+ *out == NULL and returns 0. */
 int runo_state_read (int dir_fd, runo_state **out, runo_error **err);
 void runo_state_free (runo_state *state);
 static inline void

@@ -51,15 +51,14 @@ runo_sync_send (int fd, enum runo_sync_type type, int errnum,
                 const void *payload, size_t len, const int *fds, size_t nfds,
                 runo_error **err)
 {
-  struct sync_header hdr = { (uint32_t) type, errnum, (uint32_t) len,
-                             (uint32_t) nfds };
+  struct sync_header hdr
+      = { (uint32_t)type, errnum, (uint32_t)len, (uint32_t)nfds };
   union
   {
     char buf[CMSG_SPACE (sizeof (int) * RUNO_SYNC_MAX_FDS)];
     struct cmsghdr align;
   } control;
-  struct iovec iov[2] = { { &hdr, sizeof (hdr) },
-                          { (void *) payload, len } };
+  struct iovec iov[2] = { { &hdr, sizeof (hdr) }, { (void *)payload, len } };
   struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
   size_t sent = 0, total = sizeof (hdr) + len;
 
@@ -88,18 +87,18 @@ runo_sync_send (int fd, enum runo_sync_type type, int errnum,
           return runo_error_errno (err, "sync: send %s",
                                    runo_sync_type_name (type));
         }
-      sent += (size_t) n;
+      sent += (size_t)n;
       /* The fds went with the first bytes; move the iovecs past what was
          sent for the rest. */
       mh.msg_control = NULL;
       mh.msg_controllen = 0;
       while (n > 0 && mh.msg_iovlen > 0)
         {
-          size_t step = (size_t) n < mh.msg_iov->iov_len ? (size_t) n
-                                                          : mh.msg_iov->iov_len;
-          mh.msg_iov->iov_base = (char *) mh.msg_iov->iov_base + step;
+          size_t step = (size_t)n < mh.msg_iov->iov_len ? (size_t)n
+                                                        : mh.msg_iov->iov_len;
+          mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + step;
           mh.msg_iov->iov_len -= step;
-          n -= (ssize_t) step;
+          n -= (ssize_t)step;
           if (mh.msg_iov->iov_len == 0)
             {
               mh.msg_iov++;
@@ -118,7 +117,7 @@ read_exact (int fd, void *buf, size_t len, runo_error **err)
 
   while (got < len)
     {
-      ssize_t n = read (fd, (char *) buf + got, len - got);
+      ssize_t n = read (fd, (char *)buf + got, len - got);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -131,7 +130,7 @@ read_exact (int fd, void *buf, size_t len, runo_error **err)
             return 1;
           return runo_error_make (err, EPROTO, "sync: truncated message");
         }
-      got += (size_t) n;
+      got += (size_t)n;
     }
   return 0;
 }
@@ -167,7 +166,8 @@ recv_header (int fd, struct sync_header *hdr, runo_sync_msg *msg,
     struct cmsghdr align;
   } control;
   struct iovec iov = { hdr, sizeof (*hdr) };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+  struct msghdr mh = { .msg_iov = &iov,
+                       .msg_iovlen = 1,
                        .msg_control = control.buf,
                        .msg_controllen = sizeof (control.buf) };
   struct cmsghdr *cm;
@@ -191,9 +191,8 @@ recv_header (int fd, struct sync_header *hdr, runo_sync_msg *msg,
       }
   if (mh.msg_flags & MSG_CTRUNC)
     return runo_error_make (err, EPROTO, "sync: too many fds");
-  if ((size_t) n < sizeof (*hdr)
-      && read_exact (fd, (char *) hdr + n, sizeof (*hdr) - (size_t) n, err)
-             != 0)
+  if ((size_t)n < sizeof (*hdr)
+      && read_exact (fd, (char *)hdr + n, sizeof (*hdr) - (size_t)n, err) != 0)
     return *err ? -1 : runo_error_make (err, EPROTO, "sync: truncated");
   return 0;
 }
@@ -237,8 +236,7 @@ runo_sync_expect (int fd, enum runo_sync_type expected, runo_sync_msg *msg,
       if (read_exact (fd, msg->payload, hdr.len, err) != 0)
         {
           runo_sync_msg_release (msg);
-          return *err ? -1
-                      : runo_error_make (err, EPROTO, "sync: truncated");
+          return *err ? -1 : runo_error_make (err, EPROTO, "sync: truncated");
         }
       msg->payload[hdr.len] = '\0';
     }

@@ -20,13 +20,13 @@
 
 enum runo_sync_type
 {
-  RUNO_SYNC_ERROR = 1,   /* child -> runtime: errnum + message */
-  RUNO_SYNC_INIT_PID,    /* intermediate -> runtime: init's host pid */
+  RUNO_SYNC_ERROR = 1,       /* child -> runtime: errnum + message */
+  RUNO_SYNC_INIT_PID,        /* intermediate -> runtime: init's host pid */
   RUNO_SYNC_HOST_SETUP_DONE, /* runtime -> init: uid/gid maps written,
                                 host interfaces moved in; payload: the
                                 number of MOUNT_TREE messages that follow */
-  RUNO_SYNC_MOUNT_TREE,  /* runtime -> init: a prepared bind tree (1 fd);
-                            payload: the index in config.mounts */
+  RUNO_SYNC_MOUNT_TREE,      /* runtime -> init: a prepared bind tree (1 fd);
+                                payload: the index in config.mounts */
   RUNO_SYNC_MOUNTS_DONE, /* init -> runtime: mounts done, before pivot_root */
   RUNO_SYNC_HOOKS_DONE,  /* runtime -> init: createRuntime hooks ran;
                             payload: state JSON for the container's hooks */

@@ -80,13 +80,14 @@ runo_terminal_setup (const oci_config_process *process, runo_error **err)
     {
       const oci_config_process_console_size *size = process->console_size;
       struct winsize ws = {
-        .ws_row = (unsigned short) size->height,
-        .ws_col = (unsigned short) size->width,
+        .ws_row = (unsigned short)size->height,
+        .ws_col = (unsigned short)size->width,
       };
 
       if (size->height > USHRT_MAX || size->width > USHRT_MAX)
-        return runo_error_make (err, ERANGE, "process.consoleSize: %" PRIu64
-                                "x%" PRIu64, size->height, size->width);
+        return runo_error_make (err, ERANGE,
+                                "process.consoleSize: %" PRIu64 "x%" PRIu64,
+                                size->height, size->width);
       if (ioctl (slave, TIOCSWINSZ, &ws) < 0)
         return runo_error_errno (err, "process.consoleSize: set window size");
     }
@@ -137,9 +138,8 @@ runo_terminal_send_master (const char *socket_path, int master_fd,
   sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0)
     return runo_error_errno (err, "console socket `%s`: socket", socket_path);
-  if (connect (sock, (struct sockaddr *) &addr, sizeof (addr)) < 0)
-    return runo_error_errno (err, "console socket `%s`: connect",
-                             socket_path);
+  if (connect (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
+    return runo_error_errno (err, "console socket `%s`: connect", socket_path);
 
   memset (&control, 0, sizeof (control));
   iov.iov_base = name;
@@ -215,8 +215,9 @@ runo_terminal_recv_fd (int sock_fd, int *fd, runo_error **err)
   if (msg.msg_flags & MSG_CTRUNC)
     {
       close (received);
-      return runo_error_make (err, 0, "receive a file descriptor: control "
-                                      "data truncated");
+      return runo_error_make (err, 0,
+                              "receive a file descriptor: control "
+                              "data truncated");
     }
   *fd = received;
   return 0;
@@ -232,8 +233,7 @@ runo_terminal_bind_console (int master_fd, runo_error **err)
   if (ioctl (master_fd, TIOCGPTN, &ptn) < 0)
     return runo_error_errno (err, "/dev/console: get pty number");
   snprintf (slave, sizeof (slave), "/dev/pts/%u", ptn);
-  fd = open ("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-             0600);
+  fd = open ("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return runo_error_errno (err, "create /dev/console");
   if (mount (slave, "/dev/console", NULL, MS_BIND, NULL) < 0)

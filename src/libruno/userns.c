@@ -36,7 +36,7 @@ write_proc_file (pid_t pid, const char *name, const char *data,
   if (fd < 0)
     return runo_error_errno (err, "open `%s`", path);
   /* The kernel takes the whole map in one write. */
-  if (write (fd, data, strlen (data)) != (ssize_t) strlen (data))
+  if (write (fd, data, strlen (data)) != (ssize_t)strlen (data))
     return runo_error_errno (err, "write `%s`", path);
   return 0;
 }
@@ -49,9 +49,10 @@ runo_userns_write_maps (pid_t pid, const oci_config_linux *linux_cfg,
   cleanup_free char *gid_map = NULL;
 
   if (linux_cfg->uid_mappings_len == 0 || linux_cfg->gid_mappings_len == 0)
-    return runo_error_make (err, 0, "linux.uidMappings and "
-                                    "linux.gidMappings are required with a "
-                                    "new user namespace");
+    return runo_error_make (err, 0,
+                            "linux.uidMappings and "
+                            "linux.gidMappings are required with a "
+                            "new user namespace");
   uid_map = runo_userns_format_map (linux_cfg->uid_mappings,
                                     linux_cfg->uid_mappings_len);
   gid_map = runo_userns_format_map (linux_cfg->gid_mappings,
@@ -73,11 +74,11 @@ runo_timens_write_offsets (const oci_config_linux_time_offsets *offsets,
   int n = 0;
 
   if (offsets->monotonic)
-    n += snprintf (buf + n, sizeof (buf) - (size_t) n,
+    n += snprintf (buf + n, sizeof (buf) - (size_t)n,
                    "monotonic %" PRId64 " %" PRIu32 "\n",
                    offsets->monotonic->secs, offsets->monotonic->nanosecs);
   if (offsets->boottime)
-    n += snprintf (buf + n, sizeof (buf) - (size_t) n,
+    n += snprintf (buf + n, sizeof (buf) - (size_t)n,
                    "boottime %" PRId64 " %" PRIu32 "\n",
                    offsets->boottime->secs, offsets->boottime->nanosecs);
   if (n == 0)

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -15,7 +16,7 @@
 void
 runo_cleanup_free (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 void
@@ -57,11 +58,10 @@ runo_cleanup_pid (pid_t *pid)
   errno = saved;
 }
 
-static void __attribute__ ((noreturn))
-out_of_memory (void)
+static void __attribute__ ((noreturn)) out_of_memory (void)
 {
   static const char msg[] = "runo: out of memory\n";
-  (void) !write (STDERR_FILENO, msg, sizeof (msg) - 1);
+  (void)!write (STDERR_FILENO, msg, sizeof (msg) - 1);
   abort ();
 }
 
@@ -115,7 +115,7 @@ runo_write_all (int fd, const void *buf, size_t len)
           return -1;
         }
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
@@ -135,7 +135,7 @@ runo_read_file_at (int dirfd, const char *path, size_t max, char **out,
   /* One read for regular files; /proc files report size 0 and are read in
      chunks. */
   if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0)
-    alloc = (size_t) st.st_size + 1;
+    alloc = (size_t)st.st_size + 1;
   if (alloc < 4096)
     alloc = 4096;
   buf = malloc (alloc);
@@ -166,7 +166,7 @@ runo_read_file_at (int dirfd, const char *path, size_t max, char **out,
         }
       if (n == 0)
         break;
-      size += (size_t) n;
+      size += (size_t)n;
     }
   if (max && size > max)
     return runo_error_make (err, EFBIG, "read `%s`", path);
@@ -263,4 +263,74 @@ runo_keep_fds_for_exec (int preserve, const int *own, size_t n_own)
         fcntl (fd, F_SETFD, 0);
     }
   syscall (SYS_close_range, 3 + preserve, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
+}
+
+int
+runo_write_pid_file (const char *path, pid_t pid, runo_error **err)
+{
+  char buf[32];
+  cleanup_free char *copy = runo_xstrdup (path);
+  cleanup_close int dir_fd = -1;
+  char *slash = strrchr (copy, '/');
+  const char *name = copy;
+  int len = snprintf (buf, sizeof (buf), "%d", pid);
+
+  if (slash)
+    {
+      *slash = '\0';
+      name = slash + 1;
+      dir_fd = open (slash == copy ? "/" : copy,
+                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+  else
+    dir_fd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    return runo_error_errno (err, "pid file `%s`", path);
+  if (runo_write_file_atomic_at (dir_fd, name, buf, (size_t)len, 0644, err) < 0)
+    return runo_error_wrap (err, "pid file");
+  return 0;
+}
+
+void
+runo_forwarded_signals (sigset_t *set)
+{
+  /* Everything but the synchronous faults, which concern runo itself. */
+  sigfillset (set);
+  sigdelset (set, SIGSEGV);
+  sigdelset (set, SIGBUS);
+  sigdelset (set, SIGILL);
+  sigdelset (set, SIGFPE);
+}
+
+int
+runo_wait_forwarding (pid_t pid, const sigset_t *forwarded, int *exit_status,
+                      runo_error **err)
+{
+  cleanup_close int sfd = signalfd (-1, forwarded, SFD_CLOEXEC);
+  int status;
+
+  if (sfd < 0)
+    return runo_error_errno (err, "signalfd");
+  for (;;)
+    {
+      struct signalfd_siginfo si;
+      pid_t r = waitpid (pid, &status, WNOHANG);
+
+      if (r == pid)
+        break;
+      if (r < 0 && errno != EINTR)
+        return runo_error_errno (err, "wait for process");
+      if (read (sfd, &si, sizeof (si)) != sizeof (si))
+        {
+          if (errno == EINTR)
+            continue;
+          return runo_error_errno (err, "read signal");
+        }
+      if (si.ssi_signo != SIGCHLD)
+        kill (pid, (int)si.ssi_signo);
+    }
+  *exit_status = WIFEXITED (status)     ? WEXITSTATUS (status)
+                 : WIFSIGNALED (status) ? 128 + WTERMSIG (status)
+                                        : 1;
+  return 0;
 }

@@ -6,6 +6,7 @@
 #define RUNO_UTILS_H
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -83,7 +84,22 @@ char **runo_null_terminated (char **list, size_t n, char *first_if_empty);
    process's own fds listed in OWN), mark every fd above close-on-exec. */
 void runo_keep_fds_for_exec (int preserve, const int *own, size_t n_own);
 
-/* Current time as RFC 3339 with nanoseconds, UTC ("2006-01-02T15:04:05.999999999Z"). */
+/* Write PID to PATH atomically (tmp + rename in the same directory), as
+   engines read pid files while they are written. */
+int runo_write_pid_file (const char *path, pid_t pid, runo_error **err);
+
+/* The signals a foreground run or exec forwards to its process; block
+   them before the process exists, then runo_wait_forwarding. */
+void runo_forwarded_signals (sigset_t *set);
+
+/* Wait for the child PID, sending it every signal of FORWARDED that
+   arrives (they must be blocked); *EXIT_STATUS is its exit status, or
+   128+N when signal N killed it. */
+int runo_wait_forwarding (pid_t pid, const sigset_t *forwarded,
+                          int *exit_status, runo_error **err);
+
+/* Current time as RFC 3339 with nanoseconds, UTC
+ * ("2006-01-02T15:04:05.999999999Z"). */
 char *runo_rfc3339_now (void);
 
 #endif

@@ -16,7 +16,7 @@
 #include "libruno/capabilities.h"
 #include "libruno/utils.h"
 
-#define BIT(n) ((uint64_t) 1 << (n))
+#define BIT(n) ((uint64_t)1 << (n))
 
 static oci_config *
 parse_config (const char *process_json)
@@ -27,8 +27,8 @@ parse_config (const char *process_json)
 
   json = runo_xasprintf ("{\"ociVersion\": \"1.3.0\", \"process\": %s}",
                          process_json);
-  config = oci_config_parse_data (json, strlen (json), "config.json",
-                                  &parse_err);
+  config
+      = oci_config_parse_data (json, strlen (json), "config.json", &parse_err);
   ck_assert_msg (config != NULL, "parse: %s", parse_err ? parse_err : "");
   return config;
 }
@@ -49,9 +49,9 @@ status_mask (const char *field)
   const char *line;
   size_t len;
 
-  ck_assert_int_eq (runo_read_file_at (AT_FDCWD, "/proc/self/status", 0,
-                                       &status, &len, &err),
-                    0);
+  ck_assert_int_eq (
+      runo_read_file_at (AT_FDCWD, "/proc/self/status", 0, &status, &len, &err),
+      0);
   line = strstr (status, field);
   ck_assert_ptr_nonnull (line);
   return strtoull (line + strlen (field), NULL, 16);
@@ -105,8 +105,8 @@ START_TEST (kernel_unknown_cap_is_a_warning)
   runo_caps caps;
 
   /* Pretend the kernel stops before CAP_CHECKPOINT_RESTORE (40). */
-  ck_assert_int_eq (runo_caps_resolve (config->process->capabilities, 39,
-                                       &caps, &warnings, &err),
+  ck_assert_int_eq (runo_caps_resolve (config->process->capabilities, 39, &caps,
+                                       &warnings, &err),
                     0);
   ck_assert_ptr_null (err);
   ck_assert_uint_eq (caps.bounding, BIT (CAP_KILL));
@@ -123,20 +123,20 @@ END_TEST
 
 START_TEST (sets_the_kernel_would_refuse_are_warnings)
 {
-  cleanup_config oci_config *config = parse_config (
-      "{\"cwd\": \"/\", \"capabilities\": {"
-      "\"bounding\": [\"CAP_KILL\"],"
-      "\"permitted\": [\"CAP_KILL\"],"
-      "\"effective\": [\"CAP_KILL\", \"CAP_CHOWN\"],"
-      "\"inheritable\": [\"CAP_KILL\", \"CAP_SETUID\"],"
-      "\"ambient\": [\"CAP_KILL\", \"CAP_FOWNER\"]}}");
+  cleanup_config oci_config *config
+      = parse_config ("{\"cwd\": \"/\", \"capabilities\": {"
+                      "\"bounding\": [\"CAP_KILL\"],"
+                      "\"permitted\": [\"CAP_KILL\"],"
+                      "\"effective\": [\"CAP_KILL\", \"CAP_CHOWN\"],"
+                      "\"inheritable\": [\"CAP_KILL\", \"CAP_SETUID\"],"
+                      "\"ambient\": [\"CAP_KILL\", \"CAP_FOWNER\"]}}");
   cleanup_error runo_error *err = NULL;
   cleanup_free char *warnings = NULL;
   runo_caps caps;
 
   ck_assert_int_eq (runo_caps_resolve (config->process->capabilities,
-                                       runo_caps_last_cap (), &caps,
-                                       &warnings, &err),
+                                       runo_caps_last_cap (), &caps, &warnings,
+                                       &err),
                     0);
   ck_assert_uint_eq (caps.effective, BIT (CAP_KILL));
   ck_assert_uint_eq (caps.inheritable, BIT (CAP_KILL));
@@ -153,11 +153,11 @@ END_TEST
 
 START_TEST (caps_the_runtime_lacks_are_warnings)
 {
-  cleanup_config oci_config *config = parse_config (
-      "{\"cwd\": \"/\", \"capabilities\": {"
-      "\"bounding\": [\"CAP_KILL\", \"CAP_SYS_ADMIN\"],"
-      "\"permitted\": [\"CAP_KILL\", \"CAP_SYS_ADMIN\"],"
-      "\"effective\": [\"CAP_KILL\", \"CAP_SYS_ADMIN\"]}}");
+  cleanup_config oci_config *config
+      = parse_config ("{\"cwd\": \"/\", \"capabilities\": {"
+                      "\"bounding\": [\"CAP_KILL\", \"CAP_SYS_ADMIN\"],"
+                      "\"permitted\": [\"CAP_KILL\", \"CAP_SYS_ADMIN\"],"
+                      "\"effective\": [\"CAP_KILL\", \"CAP_SYS_ADMIN\"]}}");
   cleanup_error runo_error *err = NULL;
   cleanup_free char *warnings = NULL;
   runo_caps caps;
@@ -166,18 +166,16 @@ START_TEST (caps_the_runtime_lacks_are_warnings)
 
   /* This test's child gives up CAP_SYS_ADMIN first. */
   ck_assert_ptr_nonnull (current);
-  ck_assert_int_eq (cap_set_flag (current, CAP_PERMITTED, 1, &sys_admin,
-                                  CAP_CLEAR),
-                    0);
-  ck_assert_int_eq (cap_set_flag (current, CAP_EFFECTIVE, 1, &sys_admin,
-                                  CAP_CLEAR),
-                    0);
+  ck_assert_int_eq (
+      cap_set_flag (current, CAP_PERMITTED, 1, &sys_admin, CAP_CLEAR), 0);
+  ck_assert_int_eq (
+      cap_set_flag (current, CAP_EFFECTIVE, 1, &sys_admin, CAP_CLEAR), 0);
   ck_assert_int_eq (cap_set_proc (current), 0);
   cap_free (current);
 
   ck_assert_int_eq (runo_caps_resolve (config->process->capabilities,
-                                       runo_caps_last_cap (), &caps,
-                                       &warnings, &err),
+                                       runo_caps_last_cap (), &caps, &warnings,
+                                       &err),
                     0);
   ck_assert_uint_eq (caps.permitted, BIT (CAP_KILL));
   ck_assert_uint_eq (caps.effective, BIT (CAP_KILL));
@@ -189,13 +187,13 @@ END_TEST
 
 START_TEST (sets_are_applied)
 {
-  cleanup_config oci_config *config = parse_config (
-      "{\"cwd\": \"/\", \"capabilities\": {"
-      "\"bounding\": [\"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-      "\"permitted\": [\"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-      "\"inheritable\": [\"CAP_NET_BIND_SERVICE\"],"
-      "\"effective\": [\"CAP_KILL\"],"
-      "\"ambient\": [\"CAP_NET_BIND_SERVICE\"]}}");
+  cleanup_config oci_config *config
+      = parse_config ("{\"cwd\": \"/\", \"capabilities\": {"
+                      "\"bounding\": [\"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+                      "\"permitted\": [\"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+                      "\"inheritable\": [\"CAP_NET_BIND_SERVICE\"],"
+                      "\"effective\": [\"CAP_KILL\"],"
+                      "\"ambient\": [\"CAP_NET_BIND_SERVICE\"]}}");
   cleanup_error runo_error *err = NULL;
   cleanup_free char *warnings = NULL;
   int last_cap = runo_caps_last_cap ();
@@ -211,8 +209,8 @@ START_TEST (sets_are_applied)
                       0);
     ck_assert_int_eq (last_cap, atoi (kernel));
   }
-  ck_assert_int_eq (runo_caps_resolve (config->process->capabilities,
-                                       last_cap, &caps, &warnings, &err),
+  ck_assert_int_eq (runo_caps_resolve (config->process->capabilities, last_cap,
+                                       &caps, &warnings, &err),
                     0);
   ck_assert_ptr_null (warnings);
   ck_assert_int_eq (runo_caps_drop_bounding (&caps, last_cap, &err), 0);
@@ -240,20 +238,18 @@ START_TEST (ambient_is_cleared_when_not_asked)
   cap_t current = cap_get_proc ();
   cap_value_t chown_cap = CAP_CHOWN;
   cleanup_error runo_error *err = NULL;
-  runo_caps caps = { .bounding = ~(uint64_t) 0,
+  runo_caps caps = { .bounding = ~(uint64_t)0,
                      .permitted = BIT (CAP_CHOWN),
                      .effective = BIT (CAP_CHOWN),
                      .inheritable = BIT (CAP_CHOWN) };
 
   /* Leave an ambient capability behind, as a runtime might. */
-  ck_assert_int_eq (cap_set_flag (current, CAP_INHERITABLE, 1, &chown_cap,
-                                  CAP_SET),
-                    0);
+  ck_assert_int_eq (
+      cap_set_flag (current, CAP_INHERITABLE, 1, &chown_cap, CAP_SET), 0);
   ck_assert_int_eq (cap_set_proc (current), 0);
   cap_free (current);
-  ck_assert_int_eq (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_CHOWN, 0,
-                           0),
-                    0);
+  ck_assert_int_eq (
+      prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_CHOWN, 0, 0), 0);
   ck_assert_uint_eq (status_mask ("CapAmb:"), BIT (CAP_CHOWN));
 
   ck_assert_int_eq (runo_caps_apply (&caps, runo_caps_last_cap (), &err), 0);

@@ -29,10 +29,10 @@ static char base_template[] = "/tmp/runo-test-cgroup-XXXXXX";
 static char *base;
 static char real_name[64];
 
-/* ----- helpers -------------------------------------------------------------- */
+/* ----- helpers --------------------------------------------------------------
+ */
 
-static char *
-xpath (const char *root, const char *fmt, ...)
+static char *xpath (const char *root, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 static char *
 xpath (const char *root, const char *fmt, ...)
@@ -89,23 +89,23 @@ get (const char *root, const char *rel)
   return text;
 }
 
-#define ASSERT_FILE(root, rel, expected)                                      \
-  do                                                                          \
-    {                                                                         \
-      cleanup_free char *got_ = get (root, rel);                              \
-      ck_assert_msg (strcmp (got_, expected) == 0, "%s: `%s`, want `%s`",     \
-                     rel, got_, expected);                                    \
-    }                                                                         \
+#define ASSERT_FILE(root, rel, expected)                                       \
+  do                                                                           \
+    {                                                                          \
+      cleanup_free char *got_ = get (root, rel);                               \
+      ck_assert_msg (strcmp (got_, expected) == 0, "%s: `%s`, want `%s`", rel, \
+                     got_, expected);                                          \
+    }                                                                          \
   while (0)
 
-#define ASSERT_ERROR(err, text)                                               \
-  do                                                                          \
-    {                                                                         \
-      ck_assert_ptr_nonnull (err);                                            \
-      ck_assert_msg (strstr ((err)->msg, text) != NULL,                       \
-                     "error `%s` lacks `%s`", (err)->msg, text);             \
-      runo_error_release (&(err));                                            \
-    }                                                                         \
+#define ASSERT_ERROR(err, text)                                                \
+  do                                                                           \
+    {                                                                          \
+      ck_assert_ptr_nonnull (err);                                             \
+      ck_assert_msg (strstr ((err)->msg, text) != NULL,                        \
+                     "error `%s` lacks `%s`", (err)->msg, text);               \
+      runo_error_release (&(err));                                             \
+    }                                                                          \
   while (0)
 
 static char *
@@ -118,10 +118,14 @@ new_root (void)
 }
 
 static const char *const v1_mounts[][2] = {
-  { "cpu,cpuacct", "rw,cpu,cpuacct" }, { "cpuset", "rw,cpuset" },
-  { "memory", "rw,memory" },           { "devices", "rw,devices" },
-  { "freezer", "rw,freezer" },         { "blkio", "rw,blkio" },
-  { "pids", "rw,pids" },               { "systemd", "rw,xattr,name=systemd" },
+  { "cpu,cpuacct", "rw,cpu,cpuacct" },
+  { "cpuset", "rw,cpuset" },
+  { "memory", "rw,memory" },
+  { "devices", "rw,devices" },
+  { "freezer", "rw,freezer" },
+  { "blkio", "rw,blkio" },
+  { "pids", "rw,pids" },
+  { "systemd", "rw,xattr,name=systemd" },
 };
 #define N_V1 (sizeof (v1_mounts) / sizeof (v1_mounts[0]))
 
@@ -140,11 +144,10 @@ fake_host (bool v1, bool v2)
   if (v1)
     for (i = 0; i < N_V1; i++)
       {
-        char *line
-            = runo_xasprintf ("%s%zu 30 0:%zu / /sys/fs/cgroup/%s rw,nosuid "
-                              "shared:%zu - cgroup cgroup %s\n",
-                              mi, 40 + i, 40 + i, v1_mounts[i][0], 10 + i,
-                              v1_mounts[i][1]);
+        char *line = runo_xasprintf (
+            "%s%zu 30 0:%zu / /sys/fs/cgroup/%s rw,nosuid "
+            "shared:%zu - cgroup cgroup %s\n",
+            mi, 40 + i, 40 + i, v1_mounts[i][0], 10 + i, v1_mounts[i][1]);
         char *sline = runo_xasprintf (
             "%s%zu:%s:%s\n", self, N_V1 - i,
             strcmp (v1_mounts[i][0], "systemd") == 0 ? "name=systemd"
@@ -167,10 +170,10 @@ fake_host (bool v1, bool v2)
                                    "cgroup2 rw,nsdelegate\n",
                                    mi, where);
       char *sline = runo_xasprintf ("%s0::/user.slice/session\n", self);
-      cleanup_free char *ctl = runo_xasprintf ("%s/cgroup.controllers",
-                                               where + 1);
-      cleanup_free char *sub = runo_xasprintf ("%s/cgroup.subtree_control",
-                                               where + 1);
+      cleanup_free char *ctl
+          = runo_xasprintf ("%s/cgroup.controllers", where + 1);
+      cleanup_free char *sub
+          = runo_xasprintf ("%s/cgroup.subtree_control", where + 1);
 
       free (mi);
       free (self);
@@ -191,8 +194,7 @@ fake_new (const char *root, const char *cgroups_path, runo_error **err)
   cleanup_free char *self = xpath (root, "self-cgroup");
   runo_cgroup *cg = NULL;
 
-  if (runo_cgroup_new (root, mi, self, cgroups_path, "c1", false, &cg, err)
-      < 0)
+  if (runo_cgroup_new (root, mi, self, cgroups_path, "c1", false, &cg, err) < 0)
     return NULL;
   return cg;
 }
@@ -224,7 +226,8 @@ apply_json (runo_cgroup *cg, const char *json, runo_error **err)
   return ret;
 }
 
-/* ----- detection and paths ------------------------------------------------- */
+/* ----- detection and paths -------------------------------------------------
+ */
 
 START_TEST (detects_v1_v2_and_hybrid)
 {
@@ -262,9 +265,8 @@ START_TEST (no_cgroup_mount_is_an_error)
   runo_cgroup *cg = NULL;
 
   put (root, "mountinfo", "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
-  ck_assert_int_lt (runo_cgroup_new (root, mi, mi, NULL, "c1", false, &cg,
-                                     &err),
-                    0);
+  ck_assert_int_lt (
+      runo_cgroup_new (root, mi, mi, NULL, "c1", false, &cg, &err), 0);
   ASSERT_ERROR (err, "no cgroup filesystem is mounted");
 }
 END_TEST
@@ -306,9 +308,8 @@ START_TEST (cgroups_path_forms)
   ASSERT_ERROR (err, "root cgroup");
   {
     cleanup_free char *mi = xpath (r1, "mountinfo");
-    ck_assert_int_lt (runo_cgroup_new (r1, mi, mi, "s.slice:p:n", "c1", true,
-                                       &cg, &err),
-                      0);
+    ck_assert_int_lt (
+        runo_cgroup_new (r1, mi, mi, "s.slice:p:n", "c1", true, &cg, &err), 0);
     ASSERT_ERROR (err, "not implemented: --systemd-cgroup needs systemd");
   }
 }
@@ -328,18 +329,15 @@ START_TEST (relative_path_differs_per_v1_hierarchy_and_loads_back)
   ck_assert_ptr_nonnull (strstr (path, "cpu,cpuacct:/user/ctr"));
   ck_assert_ptr_nonnull (strstr (path, "name=systemd:/user/ctr"));
   ck_assert_ptr_nonnull (strstr (path, "unified:/user.slice/session/ctr"));
-  ck_assert_int_eq (runo_cgroup_load (root, mi, path, false, &loaded, &err),
-                    0);
+  ck_assert_int_eq (runo_cgroup_load (root, mi, path, false, &loaded, &err), 0);
   again = runo_cgroup_path (loaded);
   ck_assert_str_eq (again, path);
-  ck_assert_str_eq (runo_cgroup_main_path (loaded),
-                    "/user.slice/session/ctr");
+  ck_assert_str_eq (runo_cgroup_main_path (loaded), "/user.slice/session/ctr");
   runo_cgroup_free (loaded);
   runo_cgroup_free (cg);
 
-  ck_assert_int_lt (runo_cgroup_load (root, mi, "memory:/x", false, &loaded,
-                                      &err),
-                    0);
+  ck_assert_int_lt (
+      runo_cgroup_load (root, mi, "memory:/x", false, &loaded, &err), 0);
   ASSERT_ERROR (err, "has no entry for");
 }
 END_TEST
@@ -453,8 +451,7 @@ START_TEST (apply_v1_writes_v1_files)
   ASSERT_FILE (root, "sys/fs/cgroup/memory/c1/memory.kmem.tcp.limit_in_bytes",
                "1048576");
   ASSERT_FILE (root, "sys/fs/cgroup/cpu,cpuacct/c1/cpu.shares", "512");
-  ASSERT_FILE (root, "sys/fs/cgroup/cpu,cpuacct/c1/cpu.cfs_quota_us",
-               "50000");
+  ASSERT_FILE (root, "sys/fs/cgroup/cpu,cpuacct/c1/cpu.cfs_quota_us", "50000");
   ASSERT_FILE (root, "sys/fs/cgroup/cpu,cpuacct/c1/cpu.cfs_period_us",
                "100000");
   ASSERT_FILE (root, "sys/fs/cgroup/cpu,cpuacct/c1/cpu.cfs_burst_us", "1000");
@@ -472,15 +469,15 @@ START_TEST (apply_v1_writes_v1_files)
   ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.bfq.weight", "300");
   ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.throttle.read_bps_device",
                "8:0 1048576");
-  ASSERT_FILE (root,
-               "sys/fs/cgroup/blkio/c1/blkio.throttle.write_iops_device",
+  ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.throttle.write_iops_device",
                "8:16 300");
 
   ck_assert_int_eq (apply_json (cg, "{\"pids\":{\"limit\":0}}", &err), 0);
   ASSERT_FILE (root, "sys/fs/cgroup/pids/c1/pids.max", "0");
-  ck_assert_int_eq (apply_json (cg, "{\"devices\":[{\"allow\":true,\"type\":"
-                                    "\"c\",\"major\":1,\"minor\":3,"
-                                    "\"access\":\"rwm\"}]}",
+  ck_assert_int_eq (apply_json (cg,
+                                "{\"devices\":[{\"allow\":true,\"type\":"
+                                "\"c\",\"major\":1,\"minor\":3,"
+                                "\"access\":\"rwm\"}]}",
                                 &err),
                     0);
   ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.allow", "c 1:3 rwm");
@@ -495,24 +492,21 @@ START_TEST (apply_v1_refuses_what_the_host_lacks)
   runo_cgroup *cg = fake_new (root, "/c1", &err);
 
   v1_files (root, "c1");
-  ck_assert_int_lt (apply_json (cg, "{\"unified\":{\"memory.high\":\"1\"}}",
-                                &err),
-                    0);
+  ck_assert_int_lt (
+      apply_json (cg, "{\"unified\":{\"memory.high\":\"1\"}}", &err), 0);
   ASSERT_ERROR (err, "linux.resources.unified: needs cgroup v2");
-  ck_assert_int_lt (apply_json (cg, "{\"network\":{\"classID\":1048577}}",
-                                &err),
-                    0);
+  ck_assert_int_lt (
+      apply_json (cg, "{\"network\":{\"classID\":1048577}}", &err), 0);
   ASSERT_ERROR (err, "linux.resources.network.classID: net_cls controller "
                      "not mounted");
-  ck_assert_int_lt (
-      apply_json (cg, "{\"hugepageLimits\":[{\"pageSize\":\"2MB\","
-                      "\"limit\":2097152}]}",
-                  &err),
-      0);
-  ASSERT_ERROR (err, "hugetlb controller not mounted");
-  ck_assert_int_lt (apply_json (cg, "{\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3}}}",
+  ck_assert_int_lt (apply_json (cg,
+                                "{\"hugepageLimits\":[{\"pageSize\":\"2MB\","
+                                "\"limit\":2097152}]}",
                                 &err),
                     0);
+  ASSERT_ERROR (err, "hugetlb controller not mounted");
+  ck_assert_int_lt (
+      apply_json (cg, "{\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3}}}", &err), 0);
   ASSERT_ERROR (err, "linux.resources.rdma: rdma controller not mounted");
   /* a knob the kernel lacks: the error names field and file */
   ck_assert_int_lt (apply_json (cg, "{\"blockIO\":{\"leafWeight\":10}}", &err),
@@ -521,13 +515,15 @@ START_TEST (apply_v1_refuses_what_the_host_lacks)
   ck_assert_int_lt (apply_json (cg, "{\"memory\":{\"kernel\":1048576}}", &err),
                     0);
   ASSERT_ERROR (err, "memory.kmem.limit_in_bytes");
-  ck_assert_int_lt (apply_json (cg, "{\"devices\":[{\"allow\":true,\"type\":"
-                                    "\"x\"}]}",
+  ck_assert_int_lt (apply_json (cg,
+                                "{\"devices\":[{\"allow\":true,\"type\":"
+                                "\"x\"}]}",
                                 &err),
                     0);
   ASSERT_ERROR (err, "linux.resources.devices[0]: invalid type `x`");
-  ck_assert_int_lt (apply_json (cg, "{\"memory\":{\"limit\":2000,\"swap\":"
-                                    "1000}}",
+  ck_assert_int_lt (apply_json (cg,
+                                "{\"memory\":{\"limit\":2000,\"swap\":"
+                                "1000}}",
                                 &err),
                     0);
   ASSERT_ERROR (err, "below the memory limit");
@@ -540,9 +536,9 @@ v2_files (const char *root, const char *mount, const char *dir,
           const char *enabled)
 {
   static const char *const files[]
-      = { "memory.max",  "memory.low",    "memory.swap.max", "memory.high",
-          "cpu.weight",  "cpu.max.burst", "cpu.idle",        "cpuset.cpus",
-          "pids.max",    "io.weight",     "io.max",          "cgroup.freeze",
+      = { "memory.max",   "memory.low",     "memory.swap.max", "memory.high",
+          "cpu.weight",   "cpu.max.burst",  "cpu.idle",        "cpuset.cpus",
+          "pids.max",     "io.weight",      "io.max",          "cgroup.freeze",
           "cgroup.procs", "hugetlb.2MB.max" };
   size_t i;
 
@@ -599,12 +595,12 @@ START_TEST (apply_v2_converts_and_writes_v2_files)
     cleanup_free char *p = runo_xasprintf ("%smemory.max", d);
     ASSERT_FILE (root, p, "1073741824");
   }
-#define CHECK_V2(file, value)                                                 \
-  do                                                                          \
-    {                                                                         \
-      cleanup_free char *p_ = runo_xasprintf ("%s%s", d, file);               \
-      ASSERT_FILE (root, p_, value);                                          \
-    }                                                                         \
+#define CHECK_V2(file, value)                                                  \
+  do                                                                           \
+    {                                                                          \
+      cleanup_free char *p_ = runo_xasprintf ("%s%s", d, file);                \
+      ASSERT_FILE (root, p_, value);                                           \
+    }                                                                          \
   while (0)
   CHECK_V2 ("memory.swap.max", "536870912");
   CHECK_V2 ("memory.low", "max");
@@ -621,8 +617,9 @@ START_TEST (apply_v2_converts_and_writes_v2_files)
   put (root, "sys/fs/cgroup/p/c1/cpu.max", "max 100000\n");
   ck_assert_int_eq (apply_json (cg, "{\"cpu\":{\"period\":250000}}", &err), 0);
   CHECK_V2 ("cpu.max", "max 250000");
-  ck_assert_int_eq (apply_json (cg, "{\"memory\":{\"limit\":-1},\"pids\":"
-                                    "{\"limit\":-1}}",
+  ck_assert_int_eq (apply_json (cg,
+                                "{\"memory\":{\"limit\":-1},\"pids\":"
+                                "{\"limit\":-1}}",
                                 &err),
                     0);
   CHECK_V2 ("memory.max", "max");
@@ -643,8 +640,9 @@ START_TEST (apply_v2_refuses_what_v2_cannot_do)
   runo_cgroup *cg = fake_new (root, "/c1", &err);
 
   v2_files (root, "sys/fs/cgroup", "c1", "cpuset cpu io memory pids\n");
-  ck_assert_int_lt (apply_json (cg, "{\"devices\":[{\"allow\":false,"
-                                    "\"access\":\"rwm\"}]}",
+  ck_assert_int_lt (apply_json (cg,
+                                "{\"devices\":[{\"allow\":false,"
+                                "\"access\":\"rwm\"}]}",
                                 &err),
                     0);
   /* a fake tree's directory is no cgroup to attach the BPF filter to */
@@ -658,21 +656,20 @@ START_TEST (apply_v2_refuses_what_v2_cannot_do)
   ASSERT_ERROR (err, "realtimeRuntime: not supported on cgroup v2");
   ck_assert_int_lt (apply_json (cg, "{\"memory\":{\"swap\":1000}}", &err), 0);
   ASSERT_ERROR (err, "needs a memory limit");
-  ck_assert_int_lt (apply_json (cg, "{\"memory\":{\"limit\":1024,"
-                                    "\"checkBeforeUpdate\":true}}",
+  ck_assert_int_lt (apply_json (cg,
+                                "{\"memory\":{\"limit\":1024,"
+                                "\"checkBeforeUpdate\":true}}",
                                 &err),
                     0);
   ASSERT_ERROR (err, "below the current usage 4096");
-  ck_assert_int_lt (apply_json (cg, "{\"unified\":{\"misc.max\":\"1\"}}",
-                                &err),
+  ck_assert_int_lt (apply_json (cg, "{\"unified\":{\"misc.max\":\"1\"}}", &err),
                     0);
   ASSERT_ERROR (err, "linux.resources.unified.misc.max: the misc controller "
                      "is not in the cgroup v2 hierarchy");
   ck_assert_int_lt (apply_json (cg, "{\"unified\":{\"../x.y\":\"1\"}}", &err),
                     0);
   ASSERT_ERROR (err, "not a cgroup file name");
-  ck_assert_int_lt (apply_json (cg, "{\"network\":{\"classID\":1}}", &err),
-                    0);
+  ck_assert_int_lt (apply_json (cg, "{\"network\":{\"classID\":1}}", &err), 0);
   ASSERT_ERROR (err, "net_cls controller not mounted");
   runo_cgroup_free (cg);
 }
@@ -688,9 +685,10 @@ START_TEST (apply_hybrid_uses_each_controller_where_it_lives)
   /* hugetlb not yet enabled for the container: runo enables it */
   v2_files (root, "sys/fs/cgroup/unified", "c1", "");
   ck_assert_int_eq (
-      apply_json (cg, "{\"memory\":{\"limit\":1048576},\"hugepageLimits\":"
-                      "[{\"pageSize\":\"2MB\",\"limit\":4194304}],"
-                      "\"unified\":{\"hugetlb.2MB.max\":\"8388608\"}}",
+      apply_json (cg,
+                  "{\"memory\":{\"limit\":1048576},\"hugepageLimits\":"
+                  "[{\"pageSize\":\"2MB\",\"limit\":4194304}],"
+                  "\"unified\":{\"hugetlb.2MB.max\":\"8388608\"}}",
                   &err),
       0);
   ASSERT_FILE (root, "sys/fs/cgroup/memory/c1/memory.limit_in_bytes",
@@ -698,14 +696,14 @@ START_TEST (apply_hybrid_uses_each_controller_where_it_lives)
   ASSERT_FILE (root, "sys/fs/cgroup/unified/cgroup.subtree_control",
                "+hugetlb");
   ASSERT_FILE (root, "sys/fs/cgroup/unified/c1/hugetlb.2MB.max", "8388608");
-  ck_assert_int_lt (apply_json (cg, "{\"hugepageLimits\":[{\"pageSize\":"
-                                    "\"64KB\",\"limit\":65536}]}",
+  ck_assert_int_lt (apply_json (cg,
+                                "{\"hugepageLimits\":[{\"pageSize\":"
+                                "\"64KB\",\"limit\":65536}]}",
                                 &err),
                     0);
   ASSERT_ERROR (err, "hugepageLimits[0]: huge page size `64KB` not supported");
-  ck_assert_int_lt (apply_json (cg, "{\"unified\":{\"memory.max\":\"1\"}}",
-                                &err),
-                    0);
+  ck_assert_int_lt (
+      apply_json (cg, "{\"unified\":{\"memory.max\":\"1\"}}", &err), 0);
   ASSERT_ERROR (err, "the memory controller is not in the cgroup v2");
   runo_cgroup_free (cg);
 }
@@ -766,12 +764,14 @@ START_TEST (freeze_pids_and_stats_on_fake_trees)
   ck_assert (frozen);
   ck_assert_int_eq (runo_cgroup_freeze (cg, false, &err), 0);
   ASSERT_FILE (r2, "sys/fs/cgroup/c1/cgroup.freeze", "0");
-  put (r2, "sys/fs/cgroup/c1/memory.events", "low 0\nhigh 0\nmax 7\noom 1\n"
-                                             "oom_kill 1\n");
+  put (r2, "sys/fs/cgroup/c1/memory.events",
+       "low 0\nhigh 0\nmax 7\noom 1\n"
+       "oom_kill 1\n");
   put (r2, "sys/fs/cgroup/c1/memory.max", "max\n");
   put (r2, "sys/fs/cgroup/c1/pids.current", "2\n");
-  put (r2, "sys/fs/cgroup/c1/cpu.stat", "usage_usec 5\nuser_usec 3\n"
-                                        "system_usec 2\n");
+  put (r2, "sys/fs/cgroup/c1/cpu.stat",
+       "usage_usec 5\nuser_usec 3\n"
+       "system_usec 2\n");
   put (r2, "sys/fs/cgroup/c1/io.stat",
        "8:0 rbytes=10 wbytes=20 rios=1 wios=2 dbytes=0 dios=0\n"
        "8:16 rbytes=1 wbytes=2 rios=3 wios=4\n");
@@ -795,7 +795,8 @@ START_TEST (freeze_pids_and_stats_on_fake_trees)
 }
 END_TEST
 
-/* ----- the real kernel -------------------------------------------------------- */
+/* ----- the real kernel
+ * -------------------------------------------------------- */
 
 static pid_t
 spawn_sleeper (void)
@@ -851,8 +852,8 @@ START_TEST (real_v1_lifecycle)
   if (access ("/sys/fs/cgroup/memory/cgroup.procs", W_OK) != 0)
     return; /* not this machine's v1 layout */
   ck_assert_int_eq (runo_cgroup_new ("/", "/proc/self/mountinfo",
-                                     "/proc/self/cgroup", path, "x", false,
-                                     &cg, &err),
+                                     "/proc/self/cgroup", path, "x", false, &cg,
+                                     &err),
                     0);
   ck_assert_int_ne (runo_cgroup_mode (cg), RUNO_CGROUP_V2);
   ck_assert_int_eq (runo_cgroup_create (cg, &err), 0);
@@ -863,10 +864,11 @@ START_TEST (real_v1_lifecycle)
                    value);
   }
   ck_assert_int_eq (
-      apply_json (cg, "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":"
-                      "32},\"cpu\":{\"shares\":512},\"devices\":[{\"allow\":"
-                      "false,\"access\":\"rwm\"},{\"allow\":true,\"type\":"
-                      "\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}]}",
+      apply_json (cg,
+                  "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":"
+                  "32},\"cpu\":{\"shares\":512},\"devices\":[{\"allow\":"
+                  "false,\"access\":\"rwm\"},{\"allow\":true,\"type\":"
+                  "\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}]}",
                   &err),
       0);
   memdir = runo_xasprintf ("/sys/fs/cgroup/memory%s", path);
@@ -881,16 +883,16 @@ START_TEST (real_v1_lifecycle)
   stored = runo_cgroup_path (cg);
   runo_cgroup_free (cg);
   cg = NULL;
-  ck_assert_int_eq (runo_cgroup_load ("/", "/proc/self/mountinfo", stored,
-                                      false, &cg, &err),
-                    0);
+  ck_assert_int_eq (
+      runo_cgroup_load ("/", "/proc/self/mountinfo", stored, false, &cg, &err),
+      0);
 
   child = spawn_sleeper ();
   ck_assert_int_eq (runo_cgroup_enter (cg, child, &err), 0);
   procs = runo_xasprintf ("/sys/fs/cgroup/pids%s/cgroup.procs", path);
   {
     char want[32];
-    snprintf (want, sizeof (want), "%d", (int) child);
+    snprintf (want, sizeof (want), "%d", (int)child);
     ck_assert (file_has_line (procs, want));
   }
   ck_assert_int_eq (runo_cgroup_pids (cg, &pids, &n, &err), 0);
@@ -941,8 +943,8 @@ START_TEST (real_destroy_waits_for_exiting_processes)
   if (access ("/sys/fs/cgroup/memory/cgroup.procs", W_OK) != 0)
     return;
   ck_assert_int_eq (runo_cgroup_new ("/", "/proc/self/mountinfo",
-                                     "/proc/self/cgroup", path, "x", false,
-                                     &cg, &err),
+                                     "/proc/self/cgroup", path, "x", false, &cg,
+                                     &err),
                     0);
   ck_assert_int_eq (runo_cgroup_create (cg, &err), 0);
   child = spawn_sleeper ();
@@ -1003,8 +1005,8 @@ START_TEST (real_v2_device_filter)
   runo_cgroup *cg = NULL;
 
   ck_assert_int_eq (runo_cgroup_new ("/", "/proc/self/mountinfo",
-                                     "/proc/self/cgroup", path, "x", false,
-                                     &cg, &err),
+                                     "/proc/self/cgroup", path, "x", false, &cg,
+                                     &err),
                     0);
   if (cg->unified == NULL)
     {
@@ -1017,7 +1019,8 @@ START_TEST (real_v2_device_filter)
   res = parse_resources ("{\"devices\":[{\"allow\":false,\"access\":"
                          "\"rwm\"},{\"allow\":true,\"type\":\"c\","
                          "\"major\":1,\"minor\":3,\"access\":\"rw\"}]}");
-  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, res, &err) == 0, "%s: %s", err ? err->msg : "", err ? strerror (err->errnum) : "");
+  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, res, &err) == 0, "%s: %s",
+                 err ? err->msg : "", err ? strerror (err->errnum) : "");
   oci_config_linux_resources_free (res);
   ck_assert_int_eq (probe_devices (cg), 1);
 
@@ -1030,7 +1033,8 @@ START_TEST (real_v2_device_filter)
                          "\"access\":\"w\"},{\"allow\":true,\"type\":"
                          "\"c\",\"major\":1,\"minor\":5,\"access\":"
                          "\"r\"}]}");
-  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, res, &err) == 0, "%s: %s", err ? err->msg : "", err ? strerror (err->errnum) : "");
+  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, res, &err) == 0, "%s: %s",
+                 err ? err->msg : "", err ? strerror (err->errnum) : "");
   oci_config_linux_resources_free (res);
   ck_assert_int_eq (probe_devices (cg), 2);
 
@@ -1039,7 +1043,8 @@ START_TEST (real_v2_device_filter)
 }
 END_TEST
 
-/* ----- fixtures ------------------------------------------------------------- */
+/* ----- fixtures -------------------------------------------------------------
+ */
 
 static void
 setup_all (void)
@@ -1049,16 +1054,16 @@ setup_all (void)
   if (base == NULL)
     abort ();
   snprintf (real_name, sizeof (real_name), "runo-test-cgroup-%d",
-            (int) getpid ());
+            (int)getpid ());
 }
 
 static int
 remove_entry (const char *path, const struct stat *st, int flag,
               struct FTW *ftw)
 {
-  (void) st;
-  (void) flag;
-  (void) ftw;
+  (void)st;
+  (void)flag;
+  (void)ftw;
   return remove (path);
 }
 

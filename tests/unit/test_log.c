@@ -23,8 +23,8 @@ tree_str (yajl_val tree, const char *key)
 START_TEST (json_line_is_one_object_per_line)
 {
   cleanup_free char *line = runo_log_format_line (
-      RUNO_LOG_FORMAT_JSON, RUNO_LOG_ERROR,
-      "create: \"quoted\"\nsecond line\\", "2026-01-02T03:04:05.000000006Z");
+      RUNO_LOG_FORMAT_JSON, RUNO_LOG_ERROR, "create: \"quoted\"\nsecond line\\",
+      "2026-01-02T03:04:05.000000006Z");
   yajl_val tree;
   size_t len;
 
@@ -45,9 +45,8 @@ END_TEST
 
 START_TEST (text_line_is_logrus_like)
 {
-  cleanup_free char *line
-      = runo_log_format_line (RUNO_LOG_FORMAT_TEXT, RUNO_LOG_WARNING,
-                              "a \"b\"\nc", "T");
+  cleanup_free char *line = runo_log_format_line (
+      RUNO_LOG_FORMAT_TEXT, RUNO_LOG_WARNING, "a \"b\"\nc", "T");
 
   ck_assert_str_eq (line, "time=\"T\" level=warning msg=\"a \\\"b\\\"\\nc\"\n");
 }
@@ -57,8 +56,10 @@ START_TEST (error_goes_to_log_file_and_stderr)
 {
   char path[] = "/tmp/runo-test-log-XXXXXX";
   int fd = mkstemp (path);
-  runo_context ctx = { .log_fd = -1, .log_format = RUNO_LOG_FORMAT_JSON,
-                       .command = "state", .log_path = path };
+  runo_context ctx = { .log_fd = -1,
+                       .log_format = RUNO_LOG_FORMAT_JSON,
+                       .command = "state",
+                       .log_path = path };
   runo_error *err = NULL;
   cleanup_free char *data = NULL;
   runo_error *rerr = NULL;

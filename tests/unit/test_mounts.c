@@ -26,9 +26,9 @@ parse (const char *type, const char *const *options, runo_mount_options *o,
 
   while (options[n])
     n++;
-  m.type = (char *) type;
-  m.destination = (char *) "/x";
-  m.options = (char **) options;
+  m.type = (char *)type;
+  m.destination = (char *)"/x";
+  m.options = (char **)options;
   m.options_len = n;
   return runo_mount_options_parse (&m, o, err);
 }
@@ -38,12 +38,12 @@ START_TEST (flags_and_data)
   cleanup_error runo_error *err = NULL;
   runo_mount_options o;
   const char *opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
-                         "ro", "nodev", "noexec", NULL };
+                         "ro",     "nodev",       "noexec",   NULL };
 
   ck_assert_int_eq (parse ("tmpfs", opts, &o, &err), 0);
-  ck_assert (o.flags
-             == (MS_NOSUID | MS_STRICTATIME | MS_RDONLY | MS_NODEV
-                 | MS_NOEXEC));
+  ck_assert (
+      o.flags
+      == (MS_NOSUID | MS_STRICTATIME | MS_RDONLY | MS_NODEV | MS_NOEXEC));
   ck_assert_str_eq (o.data, "mode=755,size=65536k");
   ck_assert (!o.bind);
   ck_assert (!o.recursive);
@@ -55,8 +55,8 @@ START_TEST (later_options_win)
 {
   cleanup_error runo_error *err = NULL;
   runo_mount_options o;
-  const char *opts[] = { "ro", "nosuid", "rw", "suid", "noatime",
-                         "relatime", NULL };
+  const char *opts[]
+      = { "ro", "nosuid", "rw", "suid", "noatime", "relatime", NULL };
 
   ck_assert_int_eq (parse ("tmpfs", opts, &o, &err), 0);
   ck_assert (o.flags == MS_RELATIME);
@@ -74,8 +74,8 @@ START_TEST (bind_and_attributes)
 {
   cleanup_error runo_error *err = NULL;
   runo_mount_options o;
-  const char *opts[] = { "rbind", "ro", "nosuid", "rnodev", "rnoexec",
-                         "rshared", NULL };
+  const char *opts[]
+      = { "rbind", "ro", "nosuid", "rnodev", "rnoexec", "rshared", NULL };
   const char *plain[] = { "ro", NULL };
 
   ck_assert_int_eq (parse ("none", opts, &o, &err), 0);
@@ -98,22 +98,22 @@ END_TEST
 START_TEST (every_spec_option_is_known)
 {
   static const char *const names[]
-      = { "async",       "atime",         "bind",        "defaults",
-          "dev",         "diratime",      "dirsync",     "exec",
-          "iversion",    "lazytime",      "loud",        "mand",
-          "noatime",     "nodev",         "nodiratime",  "noexec",
-          "noiversion",  "nolazytime",    "nomand",      "norelatime",
-          "nostrictatime", "nosuid",      "nosymfollow", "private",
-          "ratime",      "rbind",         "rdev",        "rdiratime",
-          "relatime",    "remount",       "rexec",       "rnoatime",
-          "rnodiratime", "rnoexec",       "rnorelatime", "rnostrictatime",
-          "rnosuid",     "rnosymfollow",  "ro",          "rprivate",
-          "rrelatime",   "rro",           "rrw",         "rshared",
-          "rslave",      "rstrictatime",  "rsuid",       "rsymfollow",
-          "runbindable", "rw",            "shared",      "silent",
-          "slave",       "strictatime",   "suid",        "symfollow",
-          "sync",        "tmpcopyup",     "unbindable",  "idmap",
-          "ridmap",      "rnodev" };
+      = { "async",         "atime",        "bind",        "defaults",
+          "dev",           "diratime",     "dirsync",     "exec",
+          "iversion",      "lazytime",     "loud",        "mand",
+          "noatime",       "nodev",        "nodiratime",  "noexec",
+          "noiversion",    "nolazytime",   "nomand",      "norelatime",
+          "nostrictatime", "nosuid",       "nosymfollow", "private",
+          "ratime",        "rbind",        "rdev",        "rdiratime",
+          "relatime",      "remount",      "rexec",       "rnoatime",
+          "rnodiratime",   "rnoexec",      "rnorelatime", "rnostrictatime",
+          "rnosuid",       "rnosymfollow", "ro",          "rprivate",
+          "rrelatime",     "rro",          "rrw",         "rshared",
+          "rslave",        "rstrictatime", "rsuid",       "rsymfollow",
+          "runbindable",   "rw",           "shared",      "silent",
+          "slave",         "strictatime",  "suid",        "symfollow",
+          "sync",          "tmpcopyup",    "unbindable",  "idmap",
+          "ridmap",        "rnodev" };
   size_t i;
 
   for (i = 0; i < sizeof (names) / sizeof (names[0]); i++)
@@ -161,8 +161,8 @@ START_TEST (idmap_implied_by_mappings)
   oci_id_mapping map = { .container_id = 0, .host_id = 1000, .size = 1 };
   oci_id_mapping *maps[] = { &map };
   const char *opts[] = { "bind", NULL };
-  oci_mount m = { .destination = (char *) "/x",
-                  .options = (char **) opts,
+  oci_mount m = { .destination = (char *)"/x",
+                  .options = (char **)opts,
                   .options_len = 1,
                   .uid_mappings = maps,
                   .uid_mappings_len = 1 };
@@ -176,16 +176,11 @@ END_TEST
 START_TEST (clean_paths)
 {
   static const char *const cases[][2] = {
-    { "/", "" },
-    { "", "" },
-    { "/proc", "proc" },
-    { "proc", "proc" },
-    { "//a///b/", "a/b" },
-    { "/a/./b/.", "a/b" },
-    { "/a/../b", "b" },
-    { "/../../etc", "etc" },
-    { "../..", "" },
-    { "/a/b/c/../../d", "a/d" },
+    { "/", "" },           { "", "" },
+    { "/proc", "proc" },   { "proc", "proc" },
+    { "//a///b/", "a/b" }, { "/a/./b/.", "a/b" },
+    { "/a/../b", "b" },    { "/../../etc", "etc" },
+    { "../..", "" },       { "/a/b/c/../../d", "a/d" },
   };
   size_t i;
 
@@ -202,9 +197,9 @@ static int
 remove_entry (const char *path, const struct stat *st, int flag,
               struct FTW *ftw)
 {
-  (void) st;
-  (void) flag;
-  (void) ftw;
+  (void)st;
+  (void)flag;
+  (void)ftw;
   return remove (path);
 }
 
@@ -263,8 +258,7 @@ START_TEST (resolve_stays_in_root)
   /* missing, no creation: ENOENT and no error object */
   errno = 0;
   ck_assert_int_lt (runo_resolve_in_root (rootfd, "/nope/x",
-                                          RUNO_RESOLVE_NO_CREATE, false,
-                                          &err),
+                                          RUNO_RESOLVE_NO_CREATE, false, &err),
                     0);
   ck_assert_int_eq (errno, ENOENT);
   ck_assert_ptr_null (err);
@@ -295,9 +289,9 @@ START_TEST (resolve_stays_in_root)
   ck_assert_int_ne (access (path, F_OK), 0);
 
   /* no_symlinks refuses them */
-  ck_assert_int_lt (runo_resolve_in_root (rootfd, "/abs", RUNO_RESOLVE_NO_CREATE,
-                                          true, &err),
-                    0);
+  ck_assert_int_lt (
+      runo_resolve_in_root (rootfd, "/abs", RUNO_RESOLVE_NO_CREATE, true, &err),
+      0);
   ck_assert_ptr_nonnull (err);
   ck_assert_ptr_nonnull (strstr (err->msg, "must not be a symlink"));
 

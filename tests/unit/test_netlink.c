@@ -157,9 +157,9 @@ has_address (const char *ifname, int family, const char *addr)
           || strcmp (i->ifa_name, ifname) != 0)
         continue;
       if (family == AF_INET)
-        bin = &((struct sockaddr_in *) i->ifa_addr)->sin_addr;
+        bin = &((struct sockaddr_in *)i->ifa_addr)->sin_addr;
       else
-        bin = &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr;
+        bin = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
       if (inet_ntop (family, bin, text, sizeof (text))
           && strcmp (text, addr) == 0)
         found = true;
@@ -202,7 +202,7 @@ open_netns_of (pid_t pid)
   char path[64];
   int fd;
 
-  snprintf (path, sizeof (path), "/proc/%d/ns/net", (int) pid);
+  snprintf (path, sizeof (path), "/proc/%d/ns/net", (int)pid);
   fd = open (path, O_RDONLY | O_CLOEXEC);
   ck_assert_int_ge (fd, 0);
   return fd;
@@ -244,9 +244,9 @@ START_TEST (device_moves_renamed_and_returns)
   cleanup_error runo_error *err = NULL;
   cleanup_pid pid_t holder = -1;
   cleanup_close int netns_b = -1;
-  oci_linux_net_device dev = { .name = (char *) "ctr0" };
+  oci_linux_net_device dev = { .name = (char *)"ctr0" };
   oci_linux_net_device *values[] = { &dev };
-  char *keys[] = { (char *) "rtest0" };
+  char *keys[] = { (char *)"rtest0" };
   oci_map_linux_net_device map = { keys, values, 1 };
   cleanup_close int self_fd = -1;
   char self_before[64] = "", self_after[64] = "";
@@ -259,11 +259,13 @@ START_TEST (device_moves_renamed_and_returns)
   netns_b = open_netns_of (holder);
 
   ck_assert_int_gt (readlink ("/proc/thread-self/ns/net", self_before,
-                              sizeof (self_before) - 1), 0);
+                              sizeof (self_before) - 1),
+                    0);
   ck_assert_msg (runo_netlink_move_devices (&map, holder, &err) == 0, "%s",
                  err ? runo_error_text (err) : "");
   ck_assert_int_gt (readlink ("/proc/thread-self/ns/net", self_after,
-                              sizeof (self_after) - 1), 0);
+                              sizeof (self_after) - 1),
+                    0);
   ck_assert_str_eq (self_before, self_after);
   ck_assert_uint_eq (if_nametoindex ("rtest0"), 0);
   ck_assert_uint_eq (if_nametoindex ("ctr0"), 0);
@@ -275,10 +277,11 @@ START_TEST (device_moves_renamed_and_returns)
   ck_assert (has_address ("ctr0", AF_INET6, "2001:db8::1"));
   leave_netns (steal_fd (&self_fd));
 
-  ck_assert_msg (runo_netlink_return_devices (&map, netns_b, &err) == 0,
-                 "%s", err ? runo_error_text (err) : "");
+  ck_assert_msg (runo_netlink_return_devices (&map, netns_b, &err) == 0, "%s",
+                 err ? runo_error_text (err) : "");
   ck_assert_int_gt (readlink ("/proc/thread-self/ns/net", self_after,
-                              sizeof (self_after) - 1), 0);
+                              sizeof (self_after) - 1),
+                    0);
   ck_assert_str_eq (self_before, self_after);
   ck_assert_uint_ne (if_nametoindex ("rtest0"), 0);
   ck_assert (has_address ("rtest0", AF_INET, "10.123.0.1"));
@@ -298,7 +301,7 @@ START_TEST (device_keeps_its_name_without_one)
   int self_fd;
   oci_linux_net_device dev = { .name = NULL };
   oci_linux_net_device *values[] = { &dev };
-  char *keys[] = { (char *) "rtest1" };
+  char *keys[] = { (char *)"rtest1" };
   oci_map_linux_net_device map = { keys, values, 1 };
 
   enter_new_netns ();
@@ -319,9 +322,9 @@ START_TEST (template_name_is_completed_by_the_kernel)
   cleanup_pid pid_t holder = -1;
   cleanup_close int netns_b = -1;
   int self_fd;
-  oci_linux_net_device dev = { .name = (char *) "tpl%d" };
+  oci_linux_net_device dev = { .name = (char *)"tpl%d" };
   oci_linux_net_device *values[] = { &dev };
-  char *keys[] = { (char *) "rtest2" };
+  char *keys[] = { (char *)"rtest2" };
   oci_map_linux_net_device map = { keys, values, 1 };
 
   enter_new_netns ();
@@ -341,9 +344,9 @@ START_TEST (name_taken_in_the_container_is_an_error)
 {
   cleanup_error runo_error *err = NULL;
   cleanup_pid pid_t holder = -1;
-  oci_linux_net_device dev = { .name = (char *) "lo" };
+  oci_linux_net_device dev = { .name = (char *)"lo" };
   oci_linux_net_device *values[] = { &dev };
-  char *keys[] = { (char *) "rtest3" };
+  char *keys[] = { (char *)"rtest3" };
   oci_map_linux_net_device map = { keys, values, 1 };
 
   enter_new_netns ();
@@ -352,7 +355,7 @@ START_TEST (name_taken_in_the_container_is_an_error)
   ck_assert_int_lt (runo_netlink_move_devices (&map, holder, &err), 0);
   ck_assert_int_eq (err->errnum, EEXIST);
   ck_assert_str_eq (err->msg, "linux.netDevices: move \"rtest3\": `lo` "
-                             "exists in the target network namespace");
+                              "exists in the target network namespace");
   ck_assert_uint_ne (if_nametoindex ("rtest3"), 0);
 }
 END_TEST
@@ -362,9 +365,9 @@ START_TEST (missing_device_is_an_error)
   cleanup_error runo_error *err = NULL;
   cleanup_free char *text = NULL;
   cleanup_pid pid_t holder = -1;
-  oci_linux_net_device dev = { .name = (char *) "eth0" };
+  oci_linux_net_device dev = { .name = (char *)"eth0" };
   oci_linux_net_device *values[] = { &dev };
-  char *keys[] = { (char *) "eth5" };
+  char *keys[] = { (char *)"eth5" };
   oci_map_linux_net_device map = { keys, values, 1 };
 
   enter_new_netns ();

@@ -25,41 +25,42 @@ typedef struct doc_kind
 {
   const char *dir; /* fixture subdirectory */
   void *(*parse_file) (const char *path, char **err);
-  void *(*parse_data) (const char *data, size_t len, const char *name, char **err);
+  void *(*parse_data) (const char *data, size_t len, const char *name,
+                       char **err);
   char *(*generate) (const void *doc, bool pretty, char **err);
   bool (*equal) (const void *a, const void *b);
   void (*free) (void *doc);
 } doc_kind;
 
-#define DOC_KIND(T)                                                                     \
-  static void *T##_parse_file (const char *path, char **err)                            \
-  {                                                                                     \
-    return oci_##T##_parse_file (path, err);                                            \
-  }                                                                                     \
-  static void *T##_parse_data (const char *data, size_t len, const char *name, char **err) \
-  {                                                                                     \
-    return oci_##T##_parse_data (data, len, name, err);                                 \
-  }                                                                                     \
-  static char *T##_generate (const void *doc, bool pretty, char **err)                  \
-  {                                                                                     \
-    return oci_##T##_generate (doc, pretty, err);                                       \
-  }                                                                                     \
-  static bool T##_equal (const void *a, const void *b)                                  \
-  {                                                                                     \
-    return oci_##T##_equal (a, b);                                                      \
-  }                                                                                     \
-  static void T##_free (void *doc)                                                      \
-  {                                                                                     \
-    oci_##T##_free (doc);                                                               \
-  }                                                                                     \
-  static const doc_kind T##_kind = { #T,         T##_parse_file, T##_parse_data,          \
-                                     T##_generate, T##_equal,    T##_free };
+#define DOC_KIND(T)                                                            \
+  static void *T##_parse_file (const char *path, char **err)                   \
+  {                                                                            \
+    return oci_##T##_parse_file (path, err);                                   \
+  }                                                                            \
+  static void *T##_parse_data (const char *data, size_t len, const char *name, \
+                               char **err)                                     \
+  {                                                                            \
+    return oci_##T##_parse_data (data, len, name, err);                        \
+  }                                                                            \
+  static char *T##_generate (const void *doc, bool pretty, char **err)         \
+  {                                                                            \
+    return oci_##T##_generate (doc, pretty, err);                              \
+  }                                                                            \
+  static bool T##_equal (const void *a, const void *b)                         \
+  {                                                                            \
+    return oci_##T##_equal (a, b);                                             \
+  }                                                                            \
+  static void T##_free (void *doc) { oci_##T##_free (doc); }                   \
+  static const doc_kind T##_kind = {                                           \
+    #T, T##_parse_file, T##_parse_data, T##_generate, T##_equal, T##_free      \
+  };
 
 DOC_KIND (config)
 DOC_KIND (state)
 DOC_KIND (features)
 
-static const doc_kind *const kinds[] = { &config_kind, &state_kind, &features_kind };
+static const doc_kind *const kinds[]
+    = { &config_kind, &state_kind, &features_kind };
 
 static const char *
 fixture_dir (void)
@@ -70,19 +71,21 @@ fixture_dir (void)
     dir = OCISPEC_SCHEMA_TEST_DIR;
 #endif
   if (dir == NULL || *dir == '\0')
-    ck_abort_msg ("fixture directory unknown: set OCISPEC_SCHEMA_TEST_DIR to the "
-                  "runtime-spec schema/test directory");
+    ck_abort_msg (
+        "fixture directory unknown: set OCISPEC_SCHEMA_TEST_DIR to the "
+        "runtime-spec schema/test directory");
   if (access (dir, R_OK | X_OK) != 0)
-    ck_abort_msg ("fixture directory %s: %s (set OCISPEC_SCHEMA_TEST_DIR to the "
-                  "runtime-spec schema/test directory)",
-                  dir, strerror (errno));
+    ck_abort_msg (
+        "fixture directory %s: %s (set OCISPEC_SCHEMA_TEST_DIR to the "
+        "runtime-spec schema/test directory)",
+        dir, strerror (errno));
   return dir;
 }
 
 static int
 compare_names (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 /* Sorted *.json file names in dir; aborts the test if dir is unreadable
@@ -143,15 +146,16 @@ check_round_trip (const doc_kind *k, const void *doc, const char *what)
       json = k->generate (doc, pretty, &err);
       ck_assert_msg (json != NULL, "%s: generate failed: %s", what, err);
       ck_assert_ptr_null (err);
-      ck_assert_msg (pretty || strchr (json, '\n') == NULL, "%s: compact output has newlines",
-                     what);
+      ck_assert_msg (pretty || strchr (json, '\n') == NULL,
+                     "%s: compact output has newlines", what);
       again = k->parse_data (json, strlen (json), "generated", &err);
       ck_assert_msg (again != NULL, "%s: reparse failed: %s", what, err);
-      ck_assert_msg (k->equal (doc, again), "%s: round trip differs (pretty=%d)", what, pretty);
+      ck_assert_msg (k->equal (doc, again),
+                     "%s: round trip differs (pretty=%d)", what, pretty);
       json2 = k->generate (again, pretty, &err);
       ck_assert_ptr_nonnull (json2);
-      ck_assert_msg (strcmp (json, json2) == 0, "%s: generation not stable (pretty=%d)", what,
-                     pretty);
+      ck_assert_msg (strcmp (json, json2) == 0,
+                     "%s: generation not stable (pretty=%d)", what, pretty);
       free (json);
       free (json2);
       k->free (again);
@@ -169,7 +173,8 @@ parse_config (const char *json)
 }
 
 static void
-expect_error_kind (const doc_kind *k, const char *json, size_t len, const char *expected)
+expect_error_kind (const doc_kind *k, const char *json, size_t len,
+                   const char *expected)
 {
   char *err = NULL;
   void *doc = k->parse_data (json, len, "t.json", &err);
@@ -187,69 +192,87 @@ expect_error (const char *json, const char *expected)
 
 /* A realistic config.json (close to what runc spec writes), used where the
    tests should not depend on the fixture directory.  */
-static const char real_config[] =
-  "{\n"
-  "  \"ociVersion\": \"1.3.0\",\n"
-  "  \"process\": {\n"
-  "    \"terminal\": true,\n"
-  "    \"user\": { \"uid\": 0, \"gid\": 0, \"additionalGids\": [10, 20] },\n"
-  "    \"args\": [\"sh\", \"-c\", \"echo hi\"],\n"
-  "    \"env\": [\"PATH=/usr/bin:/bin\", \"TERM=xterm\"],\n"
-  "    \"cwd\": \"/\",\n"
-  "    \"capabilities\": {\n"
-  "      \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\"],\n"
-  "      \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\"],\n"
-  "      \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\"]\n"
-  "    },\n"
-  "    \"rlimits\": [{ \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 }],\n"
-  "    \"noNewPrivileges\": true,\n"
-  "    \"oomScoreAdj\": -500,\n"
-  "    \"ioPriority\": { \"class\": \"IOPRIO_CLASS_BE\", \"priority\": 4 }\n"
-  "  },\n"
-  "  \"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
-  "  \"hostname\": \"runo\",\n"
-  "  \"annotations\": { \"org.example.key\": \"value\", \"b\": \"\" },\n"
-  "  \"hooks\": { \"prestart\": [{ \"path\": \"/bin/true\", \"args\": [\"true\"], "
-  "\"timeout\": 5 }] },\n"
-  "  \"mounts\": [\n"
-  "    { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
-  "    { \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
-  "      \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"] },\n"
-  "    { \"destination\": \"/data\", \"source\": \"/srv\", \"options\": [\"rbind\"],\n"
-  "      \"uidMappings\": [{ \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 }] }\n"
-  "  ],\n"
-  "  \"linux\": {\n"
-  "    \"uidMappings\": [{ \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 }],\n"
-  "    \"resources\": {\n"
-  "      \"devices\": [{ \"allow\": false, \"access\": \"rwm\" },\n"
-  "                  { \"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, "
-  "\"access\": \"rw\" }],\n"
-  "      \"memory\": { \"limit\": 536870912, \"swappiness\": 0 },\n"
-  "      \"cpu\": { \"shares\": 1024, \"quota\": -1, \"cpus\": \"0-3\" },\n"
-  "      \"pids\": { \"limit\": 100 },\n"
-  "      \"hugepageLimits\": [{ \"pageSize\": \"2MB\", \"limit\": 0 }],\n"
-  "      \"blockIO\": { \"weight\": 10, \"weightDevice\": [{ \"major\": 8, \"minor\": 0, "
-  "\"weight\": 500 }] },\n"
-  "      \"unified\": { \"memory.high\": \"max\" },\n"
-  "      \"rdma\": { \"mlx5_1\": { \"hcaHandles\": 3 } }\n"
-  "    },\n"
-  "    \"netDevices\": { \"eth0\": { \"name\": \"ceth0\" } },\n"
-  "    \"namespaces\": [{ \"type\": \"pid\" }, { \"type\": \"network\", \"path\": "
-  "\"/proc/1/ns/net\" },\n"
-  "                   { \"type\": \"ipc\" }, { \"type\": \"uts\" }, { \"type\": \"mount\" }],\n"
-  "    \"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },\n"
-  "    \"seccomp\": { \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1,\n"
-  "                 \"architectures\": [\"SCMP_ARCH_X86_64\"],\n"
-  "                 \"syscalls\": [{ \"names\": [\"read\", \"write\"], \"action\": "
-  "\"SCMP_ACT_ALLOW\",\n"
-  "                               \"args\": [{ \"index\": 0, \"value\": 1, \"op\": "
-  "\"SCMP_CMP_EQ\" }] }] },\n"
-  "    \"maskedPaths\": [\"/proc/kcore\"],\n"
-  "    \"readonlyPaths\": [],\n"
-  "    \"rootfsPropagation\": \"private\",\n"
-  "    \"timeOffsets\": { \"boottime\": { \"secs\": -1, \"nanosecs\": 5 } }\n"
-  "  }\n"
-  "}\n";
+static const char real_config[]
+    = "{\n"
+      "  \"ociVersion\": \"1.3.0\",\n"
+      "  \"process\": {\n"
+      "    \"terminal\": true,\n"
+      "    \"user\": { \"uid\": 0, \"gid\": 0, \"additionalGids\": [10, 20] "
+      "},\n"
+      "    \"args\": [\"sh\", \"-c\", \"echo hi\"],\n"
+      "    \"env\": [\"PATH=/usr/bin:/bin\", \"TERM=xterm\"],\n"
+      "    \"cwd\": \"/\",\n"
+      "    \"capabilities\": {\n"
+      "      \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\"],\n"
+      "      \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\"],\n"
+      "      \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\"]\n"
+      "    },\n"
+      "    \"rlimits\": [{ \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, "
+      "\"soft\": 1024 }],\n"
+      "    \"noNewPrivileges\": true,\n"
+      "    \"oomScoreAdj\": -500,\n"
+      "    \"ioPriority\": { \"class\": \"IOPRIO_CLASS_BE\", \"priority\": 4 "
+      "}\n"
+      "  },\n"
+      "  \"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+      "  \"hostname\": \"runo\",\n"
+      "  \"annotations\": { \"org.example.key\": \"value\", \"b\": \"\" },\n"
+      "  \"hooks\": { \"prestart\": [{ \"path\": \"/bin/true\", \"args\": "
+      "[\"true\"], "
+      "\"timeout\": 5 }] },\n"
+      "  \"mounts\": [\n"
+      "    { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": "
+      "\"proc\" },\n"
+      "    { \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": "
+      "\"tmpfs\",\n"
+      "      \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", "
+      "\"size=65536k\"] },\n"
+      "    { \"destination\": \"/data\", \"source\": \"/srv\", \"options\": "
+      "[\"rbind\"],\n"
+      "      \"uidMappings\": [{ \"containerID\": 0, \"hostID\": 100000, "
+      "\"size\": 65536 }] }\n"
+      "  ],\n"
+      "  \"linux\": {\n"
+      "    \"uidMappings\": [{ \"containerID\": 0, \"hostID\": 100000, "
+      "\"size\": 65536 }],\n"
+      "    \"resources\": {\n"
+      "      \"devices\": [{ \"allow\": false, \"access\": \"rwm\" },\n"
+      "                  { \"allow\": true, \"type\": \"c\", \"major\": 1, "
+      "\"minor\": 3, "
+      "\"access\": \"rw\" }],\n"
+      "      \"memory\": { \"limit\": 536870912, \"swappiness\": 0 },\n"
+      "      \"cpu\": { \"shares\": 1024, \"quota\": -1, \"cpus\": \"0-3\" },\n"
+      "      \"pids\": { \"limit\": 100 },\n"
+      "      \"hugepageLimits\": [{ \"pageSize\": \"2MB\", \"limit\": 0 }],\n"
+      "      \"blockIO\": { \"weight\": 10, \"weightDevice\": [{ \"major\": 8, "
+      "\"minor\": 0, "
+      "\"weight\": 500 }] },\n"
+      "      \"unified\": { \"memory.high\": \"max\" },\n"
+      "      \"rdma\": { \"mlx5_1\": { \"hcaHandles\": 3 } }\n"
+      "    },\n"
+      "    \"netDevices\": { \"eth0\": { \"name\": \"ceth0\" } },\n"
+      "    \"namespaces\": [{ \"type\": \"pid\" }, { \"type\": \"network\", "
+      "\"path\": "
+      "\"/proc/1/ns/net\" },\n"
+      "                   { \"type\": \"ipc\" }, { \"type\": \"uts\" }, { "
+      "\"type\": \"mount\" }],\n"
+      "    \"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },\n"
+      "    \"seccomp\": { \"defaultAction\": \"SCMP_ACT_ERRNO\", "
+      "\"defaultErrnoRet\": 1,\n"
+      "                 \"architectures\": [\"SCMP_ARCH_X86_64\"],\n"
+      "                 \"syscalls\": [{ \"names\": [\"read\", \"write\"], "
+      "\"action\": "
+      "\"SCMP_ACT_ALLOW\",\n"
+      "                               \"args\": [{ \"index\": 0, \"value\": 1, "
+      "\"op\": "
+      "\"SCMP_CMP_EQ\" }] }] },\n"
+      "    \"maskedPaths\": [\"/proc/kcore\"],\n"
+      "    \"readonlyPaths\": [],\n"
+      "    \"rootfsPropagation\": \"private\",\n"
+      "    \"timeOffsets\": { \"boottime\": { \"secs\": -1, \"nanosecs\": 5 } "
+      "}\n"
+      "  }\n"
+      "}\n";
 
 /* ------------------------------------------------------------------------
    Fixtures.  */
@@ -292,18 +315,22 @@ static const struct
   bool prefix_only;
 } known_bad[] = {
   { "config/bad/linux-hugepage.json",
-    "linux.resources.hugepageLimits[0].pageSize: \"64kB\" does not match ^[1-9][0-9]*[KMG]B$",
+    "linux.resources.hugepageLimits[0].pageSize: \"64kB\" does not match "
+    "^[1-9][0-9]*[KMG]B$",
     false },
-  { "config/bad/linux-netdevice.json", "linux.netDevices.eth0.name: expected string, got number",
-    false },
+  { "config/bad/linux-netdevice.json",
+    "linux.netDevices.eth0.name: expected string, got number", false },
   { "config/bad/linux-rdma.json",
-    "linux.resources.rdma.mlx5_1.hcaHandles: expected integer, got string", false },
+    "linux.resources.rdma.mlx5_1.hcaHandles: expected integer, got string",
+    false },
   { "config/bad/freebsd-vnet-disable.json",
     "freebsd.jail.vnet: \"disable\" is not one of: new, inherit", false },
-  { "config/bad/invalid-json.json", "line 1: invalid JSON: parse error: ", true },
-  { "features/bad/missing-ociVersionMax.json", "missing required property \"ociVersionMax\"",
-    false },
-  { "state/bad/invalid-json.json", "line 1: invalid JSON: parse error: ", true },
+  { "config/bad/invalid-json.json",
+    "line 1: invalid JSON: parse error: ", true },
+  { "features/bad/missing-ociVersionMax.json",
+    "missing required property \"ociVersionMax\"", false },
+  { "state/bad/invalid-json.json",
+    "line 1: invalid JSON: parse error: ", true },
 };
 
 START_TEST (test_fixtures_bad)
@@ -331,19 +358,24 @@ START_TEST (test_fixtures_bad)
           ck_assert_msg (doc == NULL, "%s accepted", path);
           assert_one_line (err);
           plen = strlen (path);
-          ck_assert_msg (strncmp (err, path, plen) == 0 && strncmp (err + plen, ": ", 2) == 0,
-                         "%s: message does not start with the file name: %s", path, err);
+          ck_assert_msg (strncmp (err, path, plen) == 0
+                             && strncmp (err + plen, ": ", 2) == 0,
+                         "%s: message does not start with the file name: %s",
+                         path, err);
           for (size_t j = 0; j < sizeof known_bad / sizeof known_bad[0]; j++)
             {
               const char *want = known_bad[j].message;
               if (strcmp (known_bad[j].file, rel) != 0)
                 continue;
               if (known_bad[j].prefix_only)
-                ck_assert_msg (strncmp (err + plen + 2, want, strlen (want)) == 0,
-                               "%s: got \"%s\", want prefix \"%s\"", rel, err + plen + 2, want);
+                ck_assert_msg (strncmp (err + plen + 2, want, strlen (want))
+                                   == 0,
+                               "%s: got \"%s\", want prefix \"%s\"", rel,
+                               err + plen + 2, want);
               else
-                ck_assert_msg (strcmp (err + plen + 2, want) == 0, "%s: got \"%s\", want \"%s\"",
-                               rel, err + plen + 2, want);
+                ck_assert_msg (strcmp (err + plen + 2, want) == 0,
+                               "%s: got \"%s\", want \"%s\"", rel,
+                               err + plen + 2, want);
               checked++;
             }
           free (err);
@@ -360,12 +392,14 @@ END_TEST
 START_TEST (test_int_limits_round_trip)
 {
   oci_config *c = parse_config (
-    "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{"
-    "\"memory\":{\"swappiness\":18446744073709551615,\"limit\":-9223372036854775808,"
-    "\"swap\":9223372036854775807},"
-    "\"blockIO\":{\"weight\":65535}}},"
-    "\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":4294967295},\"ioPriority\":{\"class\":"
-    "\"IOPRIO_CLASS_RT\",\"priority\":-2147483648}}}");
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{"
+      "\"memory\":{\"swappiness\":18446744073709551615,\"limit\":-"
+      "9223372036854775808,"
+      "\"swap\":9223372036854775807},"
+      "\"blockIO\":{\"weight\":65535}}},"
+      "\"process\":{\"cwd\":\"/"
+      "\",\"user\":{\"uid\":4294967295},\"ioPriority\":{\"class\":"
+      "\"IOPRIO_CLASS_RT\",\"priority\":-2147483648}}}");
   char *err = NULL, *json;
 
   ck_assert (c->linux_->resources->memory->swappiness == UINT64_MAX);
@@ -387,41 +421,63 @@ END_TEST
 
 START_TEST (test_int_out_of_range)
 {
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"swappiness\":"
+  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{"
+                "\"swappiness\":"
                 "18446744073709551616}}}}",
-                "t.json: linux.resources.memory.swappiness: 18446744073709551616 out of range "
+                "t.json: linux.resources.memory.swappiness: "
+                "18446744073709551616 out of range "
                 "for uint64");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"swappiness\":"
+  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{"
+                "\"swappiness\":"
                 "99999999999999999999999}}}}",
-                "t.json: linux.resources.memory.swappiness: 99999999999999999999999 out of range "
+                "t.json: linux.resources.memory.swappiness: "
+                "99999999999999999999999 out of range "
                 "for uint64");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"swappiness\":-1}}}}",
-                "t.json: linux.resources.memory.swappiness: -1 out of range for uint64");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"limit\":"
-                "9223372036854775808}}}}",
-                "t.json: linux.resources.memory.limit: 9223372036854775808 out of range for "
-                "int64");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"limit\":"
-                "-9223372036854775809}}}}",
-                "t.json: linux.resources.memory.limit: -9223372036854775809 out of range for "
-                "int64");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":-1}}}",
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{"
+      "\"swappiness\":-1}}}}",
+      "t.json: linux.resources.memory.swappiness: -1 out of range for uint64");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"limit\":"
+      "9223372036854775808}}}}",
+      "t.json: linux.resources.memory.limit: 9223372036854775808 out of range "
+      "for "
+      "int64");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{\"limit\":"
+      "-9223372036854775809}}}}",
+      "t.json: linux.resources.memory.limit: -9223372036854775809 out of range "
+      "for "
+      "int64");
+  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"user\":{\"uid\":-1}}}",
                 "t.json: process.user.uid: -1 out of range for uint32");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"additionalGids\":"
+  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"user\":{\"additionalGids\":"
                 "[1,4294967296]}}}",
-                "t.json: process.user.additionalGids[1]: 4294967296 out of range for uint32");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"blockIO\":{\"weight\":65536}}}}",
-                "t.json: linux.resources.blockIO.weight: 65536 out of range for uint16");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"ioPriority\":{\"class\":"
-                "\"IOPRIO_CLASS_RT\",\"priority\":2147483648}}}",
-                "t.json: process.ioPriority.priority: 2147483648 out of range for int32");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"devices\":[{\"type\":\"c\",\"path\":\"/d\","
+                "t.json: process.user.additionalGids[1]: 4294967296 out of "
+                "range for uint32");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"blockIO\":{\"weight\":"
+      "65536}}}}",
+      "t.json: linux.resources.blockIO.weight: 65536 out of range for uint16");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+      "\",\"ioPriority\":{\"class\":"
+      "\"IOPRIO_CLASS_RT\",\"priority\":2147483648}}}",
+      "t.json: process.ioPriority.priority: 2147483648 out of range for int32");
+  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"devices\":[{\"type\":\"c\","
+                "\"path\":\"/d\","
                 "\"fileMode\":512}]}}",
-                "t.json: linux.devices[0].fileMode: 512 out of range for FileMode (0..511)");
-  expect_error ("{\"ociVersion\":\"1\",\"hooks\":{\"poststop\":[{\"path\":\"/p\",\"timeout\":0}]}}",
-                "t.json: hooks.poststop[0].timeout: 0 out of range (minimum 1)");
-  static const char state_json[] = "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"running\","
-                                   "\"bundle\":\"/\",\"pid\":-1}";
+                "t.json: linux.devices[0].fileMode: 512 out of range for "
+                "FileMode (0..511)");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"hooks\":{\"poststop\":[{\"path\":\"/"
+      "p\",\"timeout\":0}]}}",
+      "t.json: hooks.poststop[0].timeout: 0 out of range (minimum 1)");
+  static const char state_json[]
+      = "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"running\","
+        "\"bundle\":\"/\",\"pid\":-1}";
   expect_error_kind (&state_kind, state_json, strlen (state_json),
                      "t.json: pid: -1 out of range (minimum 0)");
 }
@@ -429,28 +485,35 @@ END_TEST
 
 START_TEST (test_int_not_integer)
 {
-  static const char *const bad[] = { "1.5", "1.0", "1e3", "1E+2", "1e400", "-0.0" };
+  static const char *const bad[]
+      = { "1.5", "1.0", "1e3", "1E+2", "1e400", "-0.0" };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     {
       char json[256], want[256];
       snprintf (json, sizeof json,
-                "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":%s}}}", bad[i]);
-      snprintf (want, sizeof want, "t.json: process.user.uid: expected integer, got %s", bad[i]);
+                "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"user\":{\"uid\":%s}}}",
+                bad[i]);
+      snprintf (want, sizeof want,
+                "t.json: process.user.uid: expected integer, got %s", bad[i]);
       expect_error (json, want);
     }
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":\"0\"}}}",
+  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"user\":{\"uid\":\"0\"}}}",
                 "t.json: process.user.uid: expected integer, got string");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":true}}}",
+  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"user\":{\"uid\":true}}}",
                 "t.json: process.user.uid: expected integer, got boolean");
 }
 END_TEST
 
 START_TEST (test_present_flags)
 {
-  oci_config *zero = parse_config ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":"
-                                   "{\"swappiness\":0,\"disableOOMKiller\":false}}}}");
-  oci_config *absent
-    = parse_config ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{}}}}");
+  oci_config *zero = parse_config (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":"
+      "{\"swappiness\":0,\"disableOOMKiller\":false}}}}");
+  oci_config *absent = parse_config (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{}}}}");
   oci_config_linux_resources_memory *mz = zero->linux_->resources->memory;
   oci_config_linux_resources_memory *ma = absent->linux_->resources->memory;
   char *err = NULL, *json;
@@ -462,11 +525,13 @@ START_TEST (test_present_flags)
   ck_assert (!oci_config_equal (zero, absent));
 
   json = oci_config_generate (absent, false, &err);
-  ck_assert_str_eq (json, "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{}}}}");
+  ck_assert_str_eq (
+      json, "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":{}}}}");
   free (json);
   json = oci_config_generate (zero, false, &err);
-  ck_assert_str_eq (json, "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":"
-                          "{\"swappiness\":0,\"disableOOMKiller\":false}}}}");
+  ck_assert_str_eq (
+      json, "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"memory\":"
+            "{\"swappiness\":0,\"disableOOMKiller\":false}}}}");
   free (json);
 
   /* Arrays: present-but-empty differs from absent.  */
@@ -514,9 +579,12 @@ START_TEST (test_real_config)
   ck_assert (!c->linux_->resources->rdma->values[0]->hca_objects_present);
   ck_assert (c->linux_->resources->devices[1]->allow);
   ck_assert_int_eq (c->linux_->resources->cpu->quota, -1);
-  ck_assert_uint_eq (c->linux_->resources->block_io->weight_device[0]->weight, 500);
-  ck_assert_str_eq (c->linux_->seccomp->syscalls[0]->args[0]->op, "SCMP_CMP_EQ");
-  ck_assert (c->linux_->readonly_paths_present && c->linux_->readonly_paths_len == 0);
+  ck_assert_uint_eq (c->linux_->resources->block_io->weight_device[0]->weight,
+                     500);
+  ck_assert_str_eq (c->linux_->seccomp->syscalls[0]->args[0]->op,
+                    "SCMP_CMP_EQ");
+  ck_assert (c->linux_->readonly_paths_present
+             && c->linux_->readonly_paths_len == 0);
   ck_assert_int_eq (c->linux_->time_offsets->boottime->secs, -1);
   ck_assert_ptr_null (c->windows);
   check_round_trip (&config_kind, c, "real config");
@@ -527,26 +595,38 @@ END_TEST
 START_TEST (test_unknown_properties_ignored)
 {
   /* Unknown properties of every JSON type, at every level.  */
-#define U "\"x-unknown\":{\"a\":[1,{\"b\":null},\"s\",true,1e400,-99999999999999999999999]},"
-  const char *with = "{" U "\"ociVersion\":\"1\",\"process\":{" U "\"cwd\":\"/\",\"user\":{" U
-                     "\"uid\":1},\"rlimits\":[{" U "\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":2}]},"
-                     "\"mounts\":[{" U "\"destination\":\"/m\",\"uidMappings\":[{" U
-                     "\"containerID\":0,\"hostID\":1,\"size\":1}]}],"
-                     "\"linux\":{" U "\"namespaces\":[{" U "\"type\":\"pid\"}],\"resources\":{" U
-                     "\"memory\":{" U "\"limit\":1},\"rdma\":{\"d\":{" U "\"hcaObjects\":1}}},"
-                     "\"seccomp\":{" U "\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{" U
-                     "\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\",\"args\":[{" U
-                     "\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NE\"}]}]}},"
-                     "\"root\":{" U "\"path\":\"r\"},\"futurePlatform\":{\"root\":7}}";
+#define U                                                                      \
+  "\"x-unknown\":{\"a\":[1,{\"b\":null},\"s\",true,1e400,-"                    \
+  "99999999999999999999999]},"
+  const char *with
+      = "{" U "\"ociVersion\":\"1\",\"process\":{" U
+        "\"cwd\":\"/\",\"user\":{" U "\"uid\":1},\"rlimits\":[{" U
+        "\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":2}]},"
+        "\"mounts\":[{" U "\"destination\":\"/m\",\"uidMappings\":[{" U
+        "\"containerID\":0,\"hostID\":1,\"size\":1}]}],"
+        "\"linux\":{" U "\"namespaces\":[{" U
+        "\"type\":\"pid\"}],\"resources\":{" U "\"memory\":{" U
+        "\"limit\":1},\"rdma\":{\"d\":{" U "\"hcaObjects\":1}}},"
+        "\"seccomp\":{" U
+        "\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{" U
+        "\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\",\"args\":[{" U
+        "\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NE\"}]}]}},"
+        "\"root\":{" U "\"path\":\"r\"},\"futurePlatform\":{\"root\":7}}";
 #undef U
   const char *without
-    = "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":1},\"rlimits\":"
-      "[{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":2}]},\"mounts\":[{\"destination\":\"/m\","
-      "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}],\"linux\":{\"namespaces\":"
-      "[{\"type\":\"pid\"}],\"resources\":{\"memory\":{\"limit\":1},\"rdma\":{\"d\":"
-      "{\"hcaObjects\":1}}},\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
-      "[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\",\"args\":[{\"index\":0,\"value\":1,"
-      "\"op\":\"SCMP_CMP_NE\"}]}]}},\"root\":{\"path\":\"r\"}}";
+      = "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+        "\",\"user\":{\"uid\":1},\"rlimits\":"
+        "[{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":2}]},\"mounts\":[{"
+        "\"destination\":\"/m\","
+        "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}],"
+        "\"linux\":{\"namespaces\":"
+        "[{\"type\":\"pid\"}],\"resources\":{\"memory\":{\"limit\":1},\"rdma\":"
+        "{\"d\":"
+        "{\"hcaObjects\":1}}},\"seccomp\":{\"defaultAction\":\"SCMP_ACT_"
+        "ALLOW\",\"syscalls\":"
+        "[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\",\"args\":[{"
+        "\"index\":0,\"value\":1,"
+        "\"op\":\"SCMP_CMP_NE\"}]}]}},\"root\":{\"path\":\"r\"}}";
   oci_config *a = parse_config (with);
   oci_config *b = parse_config (without);
   char *err = NULL, *ja, *jb;
@@ -570,20 +650,23 @@ START_TEST (test_null_duplicates_order)
   char *err = NULL, *json;
 
   /* null counts as absent; the last of repeated properties wins.  */
-  c = parse_config ("{\"hostname\":null,\"ociVersion\":\"0\",\"mounts\":null,"
-                    "\"ociVersion\":\"1\",\"domainname\":\"a\",\"domainname\":null,"
-                    "\"annotations\":{\"k\":\"1\",\"j\":\"2\"}}");
+  c = parse_config (
+      "{\"hostname\":null,\"ociVersion\":\"0\",\"mounts\":null,"
+      "\"ociVersion\":\"1\",\"domainname\":\"a\",\"domainname\":null,"
+      "\"annotations\":{\"k\":\"1\",\"j\":\"2\"}}");
   ck_assert_ptr_null (c->hostname);
   ck_assert_ptr_null (c->domainname);
   ck_assert (!c->mounts_present);
   ck_assert_str_eq (c->oci_version, "1");
   /* Output follows schema order; map keys keep document order.  */
   json = oci_config_generate (c, false, &err);
-  ck_assert_str_eq (json, "{\"ociVersion\":\"1\",\"annotations\":{\"k\":\"1\",\"j\":\"2\"}}");
+  ck_assert_str_eq (
+      json, "{\"ociVersion\":\"1\",\"annotations\":{\"k\":\"1\",\"j\":\"2\"}}");
   free (json);
   oci_config_free (c);
 
-  expect_error ("{\"ociVersion\":null}", "t.json: missing required property \"ociVersion\"");
+  expect_error ("{\"ociVersion\":null}",
+                "t.json: missing required property \"ociVersion\"");
   expect_error ("{\"ociVersion\":\"1\",\"mounts\":[null]}",
                 "t.json: mounts[0]: expected object, got null");
   expect_error ("{\"ociVersion\":\"1\",\"annotations\":{\"a\":null}}",
@@ -594,66 +677,92 @@ END_TEST
 START_TEST (test_validation_messages)
 {
   /* The message formats promised by the API.  */
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":"
-                "\"ipc\"},{\"type\":7}]}}",
-                "t.json: linux.namespaces[2].type: expected string, got number");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{"
+      "\"type\":"
+      "\"ipc\"},{\"type\":7}]}}",
+      "t.json: linux.namespaces[2].type: expected string, got number");
   expect_error ("{\"ociVersion\":\"1\",\"root\":{\"readonly\":true}}",
                 "t.json: root: missing required property \"path\"");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"hugepageLimits\":[{"
-                "\"pageSize\":\"64kB\",\"limit\":1}]}}}",
-                "t.json: linux.resources.hugepageLimits[0].pageSize: \"64kB\" does not match "
-                "^[1-9][0-9]*[KMG]B$");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":4294967296}}}",
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"hugepageLimits\":[{"
+      "\"pageSize\":\"64kB\",\"limit\":1}]}}}",
+      "t.json: linux.resources.hugepageLimits[0].pageSize: \"64kB\" does not "
+      "match "
+      "^[1-9][0-9]*[KMG]B$");
+  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"user\":{\"uid\":4294967296}}}",
                 "t.json: process.user.uid: 4294967296 out of range for uint32");
   expect_error ("{\n  \"ociVersion\": \"1\",\n  ]\n}",
-                "t.json: line 3: invalid JSON: parse error: invalid object key (must be a "
+                "t.json: line 3: invalid JSON: parse error: invalid object key "
+                "(must be a "
                 "string)");
   expect_error ("{}", "t.json: missing required property \"ociVersion\"");
 
   /* Enums, patterns, minItems, map keys.  */
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"pidx\"}]}}",
-                "t.json: linux.namespaces[0].type: \"pidx\" is not one of: mount, pid, network, "
-                "uts, ipc, user, cgroup, time");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"rlimits\":[{\"type\":"
-                "\"RLIMIT_nofile\",\"soft\":1,\"hard\":1}]}}",
-                "t.json: process.rlimits[0].type: \"RLIMIT_nofile\" does not match "
-                "^RLIMIT_[A-Z]+$");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"devices\":[{\"type\":\"cb\",\"path\":\"/d\"}]}}",
-                "t.json: linux.devices[0].type: \"cb\" does not match ^[cbup]$");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"intelRdt\":{\"memBwSchema\":\"MB:0=20\\n\"}}}",
-                "t.json: linux.intelRdt.memBwSchema: \"MB:0=20\\n\" does not match ^MB:[^\\n]*$");
-  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"execCPUAffinity\":{\"initial\":"
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"pidx\"}]}}",
+      "t.json: linux.namespaces[0].type: \"pidx\" is not one of: mount, pid, "
+      "network, "
+      "uts, ipc, user, cgroup, time");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"rlimits\":[{\"type\":"
+      "\"RLIMIT_nofile\",\"soft\":1,\"hard\":1}]}}",
+      "t.json: process.rlimits[0].type: \"RLIMIT_nofile\" does not match "
+      "^RLIMIT_[A-Z]+$");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"devices\":[{\"type\":\"cb\",\"path\":"
+      "\"/d\"}]}}",
+      "t.json: linux.devices[0].type: \"cb\" does not match ^[cbup]$");
+  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"intelRdt\":{"
+                "\"memBwSchema\":\"MB:0=20\\n\"}}}",
+                "t.json: linux.intelRdt.memBwSchema: \"MB:0=20\\n\" does not "
+                "match ^MB:[^\\n]*$");
+  expect_error ("{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/"
+                "\",\"execCPUAffinity\":{\"initial\":"
                 "\"0-3,x\"}}}",
-                "t.json: process.execCPUAffinity.initial: \"0-3,x\" does not match ^[0-9, -]*$");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_KILL\","
-                "\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ALLOW\"}]}}}",
-                "t.json: linux.seccomp.syscalls[0].names: expected at least 1 item, got 0");
-  expect_error ("{\"ociVersion\":\"1\",\"windows\":{\"layerFolders\":[]}}",
-                "t.json: windows.layerFolders: expected at least 1 item, got 0");
+                "t.json: process.execCPUAffinity.initial: \"0-3,x\" does not "
+                "match ^[0-9, -]*$");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_"
+      "ACT_KILL\","
+      "\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ALLOW\"}]}}}",
+      "t.json: linux.seccomp.syscalls[0].names: expected at least 1 item, got "
+      "0");
+  expect_error (
+      "{\"ociVersion\":\"1\",\"windows\":{\"layerFolders\":[]}}",
+      "t.json: windows.layerFolders: expected at least 1 item, got 0");
   expect_error ("{\"ociVersion\":\"1\",\"annotations\":{\"\":\"x\"}}",
                 "t.json: annotations: property name \"\" does not match .{1,}");
   expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"sysctl\":{\"a.b\":1}}}",
                 "t.json: linux.sysctl[\"a.b\"]: expected string, got number");
   expect_error ("{\"ociVersion\":\"1\",\"hostname\":\"a\\u0000b\"}",
                 "t.json: hostname: string contains a NUL character");
-  expect_error ("{\"ociVersion\":\"1\",\"vm\":{\"kernel\":{\"path\":\"k\"},\"image\":{\"path\":"
+  expect_error ("{\"ociVersion\":\"1\",\"vm\":{\"kernel\":{\"path\":\"k\"},"
+                "\"image\":{\"path\":"
                 "\"i\",\"format\":\"iso\"}}}",
-                "t.json: vm.image.format: \"iso\" is not one of: raw, qcow2, vdi, vmdk, vhd");
+                "t.json: vm.image.format: \"iso\" is not one of: raw, qcow2, "
+                "vdi, vmdk, vhd");
   expect_error ("{\"ociVersion\":\"1\",\"vm\":{\"hwConfig\":{}}}",
                 "t.json: vm: missing required property \"kernel\"");
-  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"blockIO\":{\"weightDevice\":"
+  expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"resources\":{\"blockIO\":{"
+                "\"weightDevice\":"
                 "[{\"major\":8}]}}}}",
-                "t.json: linux.resources.blockIO.weightDevice[0]: missing required property "
+                "t.json: linux.resources.blockIO.weightDevice[0]: missing "
+                "required property "
                 "\"minor\"");
 
   /* Quoted values are escaped and cut so the message stays one short line.  */
   {
     char json[512];
     snprintf (json, sizeof json,
-              "{\"ociVersion\":\"1\",\"linux\":{\"rootfsPropagation\":\"%s\\n\\\"x\"}}",
-              "0123456789012345678901234567890123456789012345678901234567890123456789");
+              "{\"ociVersion\":\"1\",\"linux\":{\"rootfsPropagation\":\"%"
+              "s\\n\\\"x\"}}",
+              "0123456789012345678901234567890123456789012345678901234567890123"
+              "456789");
     expect_error (json, "t.json: linux.rootfsPropagation: "
-                        "\"0123456789012345678901234567890123456789012345678901234567890123...\""
+                        "\"0123456789012345678901234567890123456789012345678901"
+                        "234567890123...\""
                         " is not one of: private, shared, slave, unbindable");
   }
 }
@@ -686,31 +795,35 @@ START_TEST (test_wrong_type_per_section)
       if (strcmp (cases[i].prop, "ociVersion") == 0)
         snprintf (json, sizeof json, "{\"ociVersion\":%s}", cases[i].value);
       else
-        snprintf (json, sizeof json, "{\"ociVersion\":\"1\",\"%s\":%s}", cases[i].prop,
-                  cases[i].value);
-      snprintf (want, sizeof want, "t.json: %s: %s", cases[i].prop, cases[i].expected);
+        snprintf (json, sizeof json, "{\"ociVersion\":\"1\",\"%s\":%s}",
+                  cases[i].prop, cases[i].value);
+      snprintf (want, sizeof want, "t.json: %s: %s", cases[i].prop,
+                cases[i].expected);
       expect_error (json, want);
     }
 
-  static const char state_json[] = "{\"ociVersion\":\"1\",\"id\":[],\"status\":\"running\","
-                                   "\"bundle\":\"/\"}";
+  static const char state_json[]
+      = "{\"ociVersion\":\"1\",\"id\":[],\"status\":\"running\","
+        "\"bundle\":\"/\"}";
   expect_error_kind (&state_kind, state_json, strlen (state_json),
                      "t.json: id: expected string, got array");
-  static const char features_json[] = "{\"ociVersionMin\":\"1\",\"ociVersionMax\":\"1\","
-                                      "\"linux\":{\"cgroup\":{\"v2\":\"yes\"}}}";
+  static const char features_json[]
+      = "{\"ociVersionMin\":\"1\",\"ociVersionMax\":\"1\","
+        "\"linux\":{\"cgroup\":{\"v2\":\"yes\"}}}";
   expect_error_kind (&features_kind, features_json, strlen (features_json),
                      "t.json: linux.cgroup.v2: expected boolean, got string");
 
   /* Top level must be an object.  */
   static const char *const tops[][2] = {
-    { "[]", "array" }, { "\"x\"", "string" }, { "1", "number" }, { "null", "null" },
-    { "true", "boolean" },
+    { "[]", "array" },  { "\"x\"", "string" }, { "1", "number" },
+    { "null", "null" }, { "true", "boolean" },
   };
   for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++)
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
       {
         char want[128];
-        snprintf (want, sizeof want, "t.json: expected object, got %s", tops[i][1]);
+        snprintf (want, sizeof want, "t.json: expected object, got %s",
+                  tops[i][1]);
         expect_error_kind (kinds[k], tops[i][0], strlen (tops[i][0]), want);
       }
 }
@@ -718,11 +831,13 @@ END_TEST
 
 START_TEST (test_raw_json_object)
 {
-  oci_config *c = parse_config ("{\"ociVersion\":\"1\",\"windows\":{\"layerFolders\":[\"C:\\\\l\"],"
-                                "\"credentialSpec\":{\"a\":[1,-2.5e3,{\"b\":null}],\"c\":\"\\u00e9\","
-                                "\"d\":{}},\"hyperv\":{\"utilityVMPath\":\"u\"}}}");
-  ck_assert_str_eq (c->windows->credential_spec_json,
-                    "{\"a\":[1,-2.5e3,{\"b\":null}],\"c\":\"\xc3\xa9\",\"d\":{}}");
+  oci_config *c = parse_config (
+      "{\"ociVersion\":\"1\",\"windows\":{\"layerFolders\":[\"C:\\\\l\"],"
+      "\"credentialSpec\":{\"a\":[1,-2.5e3,{\"b\":null}],\"c\":\"\\u00e9\","
+      "\"d\":{}},\"hyperv\":{\"utilityVMPath\":\"u\"}}}");
+  ck_assert_str_eq (
+      c->windows->credential_spec_json,
+      "{\"a\":[1,-2.5e3,{\"b\":null}],\"c\":\"\xc3\xa9\",\"d\":{}}");
   ck_assert_str_eq (c->windows->layer_folders[0], "C:\\l");
   check_round_trip (&config_kind, c, "credentialSpec");
   oci_config_free (c);
@@ -749,7 +864,8 @@ START_TEST (test_truncated)
       oci_config *c = oci_config_parse_data (real_config, n, "t.json", &err);
       ck_assert_msg (c == NULL, "prefix of %zu bytes accepted", n);
       assert_one_line (err);
-      ck_assert_msg (strncmp (err, "t.json: line ", 13) == 0 && strstr (err, ": invalid JSON: "),
+      ck_assert_msg (strncmp (err, "t.json: line ", 13) == 0
+                         && strstr (err, ": invalid JSON: "),
                      "prefix %zu: %s", n, err);
       free (err);
     }
@@ -804,7 +920,8 @@ END_TEST
 START_TEST (test_huge_string)
 {
   const size_t big = 10 * 1024 * 1024;
-  static const char head[] = "{\"ociVersion\":\"1\",\"annotations\":{\"big\":\"";
+  static const char head[]
+      = "{\"ociVersion\":\"1\",\"annotations\":{\"big\":\"";
   static const char tail[] = "\"}}";
   char *json = malloc (sizeof head + big + sizeof tail);
   char *err = NULL, *out;
@@ -813,7 +930,7 @@ START_TEST (test_huge_string)
   ck_assert_ptr_nonnull (json);
   memcpy (json, head, sizeof head - 1);
   for (size_t i = 0; i < big; i++)
-    json[sizeof head - 1 + i] = (char) ('a' + i % 26);
+    json[sizeof head - 1 + i] = (char)('a' + i % 26);
   memcpy (json + sizeof head - 1 + big, tail, sizeof tail);
 
   c = oci_config_parse_data (json, strlen (json), "t.json", &err);
@@ -832,15 +949,18 @@ START_TEST (test_huge_string)
   free (json);
 
   /* A huge value quoted in an error message is cut.  */
-  static const char head2[] = "{\"ociVersion\":\"1\",\"linux\":{\"rootfsPropagation\":\"";
+  static const char head2[]
+      = "{\"ociVersion\":\"1\",\"linux\":{\"rootfsPropagation\":\"";
   json = malloc (sizeof head2 + big + sizeof tail);
   ck_assert_ptr_nonnull (json);
   memcpy (json, head2, sizeof head2 - 1);
   memset (json + sizeof head2 - 1, 'x', big);
   memcpy (json + sizeof head2 - 1 + big, tail, sizeof tail);
-  ck_assert_ptr_null (oci_config_parse_data (json, strlen (json), "t.json", &err));
+  ck_assert_ptr_null (
+      oci_config_parse_data (json, strlen (json), "t.json", &err));
   assert_one_line (err);
-  ck_assert_msg (strlen (err) < 256, "message not cut: %zu bytes", strlen (err));
+  ck_assert_msg (strlen (err) < 256, "message not cut: %zu bytes",
+                 strlen (err));
   free (err);
   free (json);
 }
@@ -851,10 +971,10 @@ START_TEST (test_garbage)
   static const char nul_inside[] = "{\"ociVersion\":\"1\0\"}";
   static const char nul_after[] = "{\"ociVersion\":\"1\"}\0";
   static const char *const invalid[] = {
-    "{\"ociVersion\":\"1\"} {}",  /* trailing data */
-    "{\"ociVersion\":\"1\",}",    /* trailing comma */
-    "{'ociVersion':'1'}",         /* single quotes */
-    "{\"ociVersion\":\"\xff\"}",  /* invalid UTF-8 */
+    "{\"ociVersion\":\"1\"} {}", /* trailing data */
+    "{\"ociVersion\":\"1\",}",   /* trailing comma */
+    "{'ociVersion':'1'}",        /* single quotes */
+    "{\"ociVersion\":\"\xff\"}", /* invalid UTF-8 */
     "/* c */ {\"ociVersion\":\"1\"}",
     "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":01}}}",
     "{\"ociVersion\":\"\\x\"}",
@@ -862,27 +982,35 @@ START_TEST (test_garbage)
   };
   char *err = NULL;
 
-  expect_error_kind (&config_kind, "", 0, "t.json: line 1: invalid JSON: parse error: premature EOF");
-  expect_error_kind (&config_kind, "  \n\n ", 5,
-                     "t.json: line 3: invalid JSON: parse error: premature EOF");
+  expect_error_kind (
+      &config_kind, "", 0,
+      "t.json: line 1: invalid JSON: parse error: premature EOF");
+  expect_error_kind (
+      &config_kind, "  \n\n ", 5,
+      "t.json: line 3: invalid JSON: parse error: premature EOF");
   ck_assert_ptr_null (oci_config_parse_data (NULL, 0, "t.json", &err));
   assert_one_line (err);
   free (err);
 
-  ck_assert_ptr_null (oci_config_parse_data (nul_inside, sizeof nul_inside - 1, "t.json", &err));
+  ck_assert_ptr_null (oci_config_parse_data (nul_inside, sizeof nul_inside - 1,
+                                             "t.json", &err));
   assert_one_line (err);
   ck_assert_msg (strstr (err, "invalid JSON") != NULL, "%s", err);
   free (err);
-  ck_assert_ptr_null (oci_config_parse_data (nul_after, sizeof nul_after - 1, "t.json", &err));
+  ck_assert_ptr_null (
+      oci_config_parse_data (nul_after, sizeof nul_after - 1, "t.json", &err));
   assert_one_line (err);
   free (err);
 
   for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
     {
-      ck_assert_msg (oci_config_parse_data (invalid[i], strlen (invalid[i]), "t.json", &err) == NULL,
+      ck_assert_msg (oci_config_parse_data (invalid[i], strlen (invalid[i]),
+                                            "t.json", &err)
+                         == NULL,
                      "accepted: %s", invalid[i]);
       assert_one_line (err);
-      ck_assert_msg (strncmp (err, "t.json: line 1: invalid JSON: ", 30) == 0, "%s", err);
+      ck_assert_msg (strncmp (err, "t.json: line 1: invalid JSON: ", 30) == 0,
+                     "%s", err);
       free (err);
     }
 
@@ -897,7 +1025,8 @@ END_TEST
    cleanly or accepts, without crashing or leaking (ASan/valgrind).  */
 START_TEST (test_wrong_types_everywhere)
 {
-  static const char *const replacements[] = { "null", "7", "\"s\"", "[]", "{}", "true", "-1" };
+  static const char *const replacements[]
+      = { "null", "7", "\"s\"", "[]", "{}", "true", "-1" };
   const size_t len = strlen (real_config);
   char *buf = malloc (len + 64);
   size_t tried = 0;
@@ -972,7 +1101,8 @@ START_TEST (test_files)
   ck_assert_ptr_null (oci_config_parse_file (path, &err));
   ck_assert_ptr_nonnull (err);
   ck_assert_msg (strncmp (err, path, strlen (path)) == 0, "%s", err);
-  ck_assert_str_eq (err + strlen (path), ": line 1: invalid JSON: parse error: premature EOF");
+  ck_assert_str_eq (err + strlen (path),
+                    ": line 1: invalid JSON: parse error: premature EOF");
   free (err);
 
   /* A real config, written in one go.  */
@@ -995,7 +1125,8 @@ START_TEST (test_files)
   fputs ("  \"last\": \"x\"\n  ]\n", f);
   fclose (f);
   ck_assert_ptr_null (oci_config_parse_file (path, &err));
-  ck_assert_msg (strstr (err, ": line 20003: invalid JSON: ") != NULL, "%s", err);
+  ck_assert_msg (strstr (err, ": line 20003: invalid JSON: ") != NULL, "%s",
+                 err);
   free (err);
 
   /* Directory.  */
@@ -1005,8 +1136,10 @@ START_TEST (test_files)
 
   unlink (path);
 
-  ck_assert_ptr_null (oci_config_parse_file ("config.json.does-not-exist", &err));
-  ck_assert_str_eq (err, "config.json.does-not-exist: open: No such file or directory");
+  ck_assert_ptr_null (
+      oci_config_parse_file ("config.json.does-not-exist", &err));
+  ck_assert_str_eq (
+      err, "config.json.does-not-exist: open: No such file or directory");
   free (err);
 }
 END_TEST
@@ -1034,8 +1167,9 @@ START_TEST (test_generate_state)
 
   json = oci_state_generate (&s, false, &err);
   ck_assert_ptr_nonnull (json);
-  ck_assert_str_eq (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"running\","
-                          "\"pid\":42,\"bundle\":\"/bundle\",\"annotations\":{\"a\":\"b\"}}");
+  ck_assert_str_eq (
+      json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"running\","
+            "\"pid\":42,\"bundle\":\"/bundle\",\"annotations\":{\"a\":\"b\"}}");
   free (json);
   json = oci_state_generate (&s, true, &err);
   ck_assert_ptr_nonnull (json);
@@ -1054,8 +1188,10 @@ START_TEST (test_generate_state)
   /* The generator refuses what the parser would refuse.  */
   s.status = "paused";
   ck_assert_ptr_null (oci_state_generate (&s, false, &err));
-  ck_assert_str_eq (err, "state: status: \"paused\" is not one of: creating, created, running, "
-                         "stopped");
+  ck_assert_str_eq (
+      err,
+      "state: status: \"paused\" is not one of: creating, created, running, "
+      "stopped");
   free (err);
   s.status = NULL;
   ck_assert_ptr_null (oci_state_generate (&s, false, &err));
@@ -1069,7 +1205,8 @@ START_TEST (test_generate_state)
   s.id = "c1";
   keys[0] = "";
   ck_assert_ptr_null (oci_state_generate (&s, false, &err));
-  ck_assert_str_eq (err, "state: annotations: property name \"\" does not match .{1,}");
+  ck_assert_str_eq (
+      err, "state: annotations: property name \"\" does not match .{1,}");
   free (err);
   ck_assert_ptr_null (oci_state_generate (NULL, false, &err));
   ck_assert_str_eq (err, "state: no document");
@@ -1084,7 +1221,8 @@ START_TEST (test_generate_config_checks)
 
   c->hooks->prestart[0]->timeout = 0;
   ck_assert_ptr_null (oci_config_generate (c, false, &err));
-  ck_assert_str_eq (err, "config: hooks.prestart[0].timeout: 0 out of range (minimum 1)");
+  ck_assert_str_eq (
+      err, "config: hooks.prestart[0].timeout: 0 out of range (minimum 1)");
   free (err);
   c->hooks->prestart[0]->timeout = 1;
 
@@ -1112,22 +1250,36 @@ START_TEST (test_pattern_matcher)
     const char *pattern, *s;
     bool match;
   } cases[] = {
-    { "^[1-9][0-9]*[KMG]B$", "2MB", true },    { "^[1-9][0-9]*[KMG]B$", "64KB", true },
-    { "^[1-9][0-9]*[KMG]B$", "064KB", false }, { "^[1-9][0-9]*[KMG]B$", "64kB", false },
-    { "^[1-9][0-9]*[KMG]B$", "1GBx", false },  { "^[1-9][0-9]*[KMG]B$", "", false },
-    { "^RLIMIT_[A-Z]+$", "RLIMIT_", false },   { "^RLIMIT_[A-Z]+$", "RLIMIT_AS", true },
-    { "^[0-9, -]*$", "", true },               { "^[0-9, -]*$", "0-3, 7,9", true },
-    { "^[0-9, -]*$", "0-3;", false },          { "^MB:[^\\n]*$", "MB:0=100;1=50", true },
-    { "^MB:[^\\n]*$", "MB:\n", false },        { "^MB:[^\\n]*$", "mb:", false },
-    { "^CAP_[A-Z_]+$", "CAP_SYS_ADMIN", true }, { "^CAP_[A-Z_]+$", "CAP_sys", false },
-    { "^[cbup]$", "u", true },                 { "^[cbup]$", "x", false },
-    { ".{1,}", "a", true },                    { ".{1,}", "", false },
-    { ".{1,}", "\n", false },                  { ".{1,}", "\nx", true },
-    { "^a{2,3}$", "aaaa", false },             { "^a{2,3}$", "aa", true },
-    { "^a{2}b?\\.$", "aa.", true },            { "x+y", "axxy!", true },
+    { "^[1-9][0-9]*[KMG]B$", "2MB", true },
+    { "^[1-9][0-9]*[KMG]B$", "64KB", true },
+    { "^[1-9][0-9]*[KMG]B$", "064KB", false },
+    { "^[1-9][0-9]*[KMG]B$", "64kB", false },
+    { "^[1-9][0-9]*[KMG]B$", "1GBx", false },
+    { "^[1-9][0-9]*[KMG]B$", "", false },
+    { "^RLIMIT_[A-Z]+$", "RLIMIT_", false },
+    { "^RLIMIT_[A-Z]+$", "RLIMIT_AS", true },
+    { "^[0-9, -]*$", "", true },
+    { "^[0-9, -]*$", "0-3, 7,9", true },
+    { "^[0-9, -]*$", "0-3;", false },
+    { "^MB:[^\\n]*$", "MB:0=100;1=50", true },
+    { "^MB:[^\\n]*$", "MB:\n", false },
+    { "^MB:[^\\n]*$", "mb:", false },
+    { "^CAP_[A-Z_]+$", "CAP_SYS_ADMIN", true },
+    { "^CAP_[A-Z_]+$", "CAP_sys", false },
+    { "^[cbup]$", "u", true },
+    { "^[cbup]$", "x", false },
+    { ".{1,}", "a", true },
+    { ".{1,}", "", false },
+    { ".{1,}", "\n", false },
+    { ".{1,}", "\nx", true },
+    { "^a{2,3}$", "aaaa", false },
+    { "^a{2,3}$", "aa", true },
+    { "^a{2}b?\\.$", "aa.", true },
+    { "x+y", "axxy!", true },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-    ck_assert_msg (ocispec_pattern_match (cases[i].pattern, cases[i].s) == cases[i].match,
+    ck_assert_msg (ocispec_pattern_match (cases[i].pattern, cases[i].s)
+                       == cases[i].match,
                    "%s on \"%s\"", cases[i].pattern, cases[i].s);
 }
 END_TEST

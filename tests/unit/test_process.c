@@ -25,7 +25,7 @@
 #include "libruno/process.h"
 #include "libruno/utils.h"
 
-#define BIT(n) ((uint64_t) 1 << (n))
+#define BIT(n) ((uint64_t)1 << (n))
 
 static char dir_template[] = "/tmp/runo-test-process-XXXXXX";
 static char *dir;
@@ -65,9 +65,9 @@ static int
 remove_entry (const char *path, const struct stat *st, int flag,
               struct FTW *ftw)
 {
-  (void) st;
-  (void) flag;
-  (void) ftw;
+  (void)st;
+  (void)flag;
+  (void)ftw;
   return remove (path);
 }
 
@@ -87,8 +87,8 @@ parse_config (const char *process_json, const char *linux_json)
   json = runo_xasprintf ("{\"ociVersion\": \"1.3.0\", \"process\": %s%s%s}",
                          process_json, linux_json ? ", \"linux\": " : "",
                          linux_json ? linux_json : "");
-  config = oci_config_parse_data (json, strlen (json), "config.json",
-                                  &parse_err);
+  config
+      = oci_config_parse_data (json, strlen (json), "config.json", &parse_err);
   ck_assert_msg (config != NULL, "parse %s: %s", json,
                  parse_err ? parse_err : "");
   return config;
@@ -112,9 +112,9 @@ status_field (const char *field)
   const char *line, *end;
   size_t len;
 
-  ck_assert_int_eq (runo_read_file_at (AT_FDCWD, "/proc/self/status", 0,
-                                       &status, &len, &err),
-                    0);
+  ck_assert_int_eq (
+      runo_read_file_at (AT_FDCWD, "/proc/self/status", 0, &status, &len, &err),
+      0);
   line = strstr (status, key);
   ck_assert_msg (line != NULL, "no %s in /proc/self/status", field);
   line += strlen (key);
@@ -124,7 +124,7 @@ status_field (const char *field)
     line++;
   while (end > line && end[-1] == ' ')
     end--;
-  return strndup (line, (size_t) (end - line));
+  return strndup (line, (size_t)(end - line));
 }
 
 static uint64_t
@@ -259,9 +259,9 @@ END_TEST
 
 START_TEST (personality_is_validated)
 {
-  cleanup_config oci_config *ok = parse_config (
-      "{\"cwd\": \"/\", \"args\": [\"sh\"]}",
-      "{\"personality\": {\"domain\": \"LINUX32\"}}");
+  cleanup_config oci_config *ok
+      = parse_config ("{\"cwd\": \"/\", \"args\": [\"sh\"]}",
+                      "{\"personality\": {\"domain\": \"LINUX32\"}}");
   cleanup_config oci_config *bad = parse_config (
       "{\"cwd\": \"/\", \"args\": [\"sh\"]}",
       "{\"personality\": {\"domain\": \"LINUX\", \"flags\": [\"X\"]}}");
@@ -278,7 +278,7 @@ START_TEST (personality_is_validated)
 END_TEST
 
 /* Resolve ARG0 with ENV_JSON as process.env; returns the path or NULL with
-   *ERR set. */
+ *ERR set. */
 static char *
 find (const char *arg0, const char *env_json, runo_error **err)
 {
@@ -370,9 +370,9 @@ END_TEST
 
 START_TEST (find_executable_needs_args)
 {
-  oci_config_process process = { .cwd = (char *) "/" };
+  oci_config_process process = { .cwd = (char *)"/" };
   cleanup_error runo_error *err = NULL;
-  char *path = (char *) "untouched";
+  char *path = (char *)"untouched";
 
   ck_assert_int_lt (runo_process_find_executable (&process, &path, &err), 0);
   ck_assert_ptr_null (path);
@@ -409,8 +409,8 @@ START_TEST (setup_privileged_applies_everything)
   ck_assert_uint_eq (limit.rlim_cur, 0);
   ck_assert (limit.rlim_max == RLIM_INFINITY);
 
-  ck_assert_int_eq (runo_read_file_at (AT_FDCWD, "/proc/self/oom_score_adj",
-                                       0, &oom, &len, &err),
+  ck_assert_int_eq (runo_read_file_at (AT_FDCWD, "/proc/self/oom_score_adj", 0,
+                                       &oom, &len, &err),
                     0);
   ck_assert_int_eq (atoi (oom), 500);
 
@@ -452,10 +452,10 @@ END_TEST
 
 START_TEST (initial_cpu_affinity_targets_a_pid)
 {
-  cleanup_config oci_config *config = parse_config (
-      "{\"cwd\": \"/\", \"args\": [\"sh\"],"
-      " \"execCPUAffinity\": {\"initial\": \"0\"}}",
-      NULL);
+  cleanup_config oci_config *config
+      = parse_config ("{\"cwd\": \"/\", \"args\": [\"sh\"],"
+                      " \"execCPUAffinity\": {\"initial\": \"0\"}}",
+                      NULL);
   cleanup_config oci_config *none
       = parse_config ("{\"cwd\": \"/\", \"args\": [\"sh\"]}", NULL);
   cleanup_error runo_error *err = NULL;
@@ -464,9 +464,9 @@ START_TEST (initial_cpu_affinity_targets_a_pid)
   ck_assert_int_eq (
       runo_process_set_initial_cpu_affinity (none->process, getpid (), &err),
       0);
-  ck_assert_int_eq (runo_process_set_initial_cpu_affinity (
-                        config->process, getpid (), &err),
-                    0);
+  ck_assert_int_eq (
+      runo_process_set_initial_cpu_affinity (config->process, getpid (), &err),
+      0);
   ck_assert_int_eq (sched_getaffinity (0, sizeof (cpus), &cpus), 0);
   ck_assert_int_eq (CPU_COUNT (&cpus), 1);
   ck_assert (CPU_ISSET (0, &cpus));
@@ -486,12 +486,11 @@ START_TEST (setrlimit_failure_is_reported)
   json = runo_xasprintf ("{\"cwd\": \"/\", \"args\": [\"sh\"], \"rlimits\":"
                          " [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 10,"
                          " \"hard\": %llu}]}",
-                         (unsigned long long) limit.rlim_max + 1);
+                         (unsigned long long)limit.rlim_max + 1);
   config = parse_config (json, NULL);
   /* Raising a hard limit needs CAP_SYS_RESOURCE. */
-  ck_assert_int_eq (cap_set_flag (current, CAP_EFFECTIVE, 1, &sys_resource,
-                                  CAP_CLEAR),
-                    0);
+  ck_assert_int_eq (
+      cap_set_flag (current, CAP_EFFECTIVE, 1, &sys_resource, CAP_CLEAR), 0);
   ck_assert_int_eq (cap_set_proc (current), 0);
   cap_free (current);
 
@@ -546,11 +545,11 @@ START_TEST (finalize_switches_user_and_capabilities)
 
   /* The executable is now looked up as the container user. */
   saved_arg0 = config->process->args[0];
-  config->process->args[0] = (char *) "./tool";
+  config->process->args[0] = (char *)"./tool";
   ck_assert_int_eq (
       runo_process_find_executable (config->process, &found, &err), 0);
   ck_assert_str_eq (found, "./tool");
-  config->process->args[0] = (char *) "./rootonly";
+  config->process->args[0] = (char *)"./rootonly";
   ck_assert_int_lt (
       runo_process_find_executable (config->process, &rootonly, &err), 0);
   ck_assert_int_eq (err->errnum, EACCES);
@@ -577,12 +576,12 @@ run_and_read (const char *program, const char *arg1, const char *arg2)
     {
       prctl (PR_SET_PDEATHSIG, SIGKILL);
       dup2 (fds[1], STDOUT_FILENO);
-      execl (program, program, arg1, arg2, (char *) NULL);
+      execl (program, program, arg1, arg2, (char *)NULL);
       _exit (127);
     }
   close (fds[1]);
   while ((n = read (fds[0], buf + got, sizeof (buf) - 1 - got)) > 0)
-    got += (size_t) n;
+    got += (size_t)n;
   close (fds[0]);
   ck_assert_int_eq (waitpid (pid, &status, 0), pid);
   ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0,
@@ -593,14 +592,14 @@ run_and_read (const char *program, const char *arg1, const char *arg2)
 
 START_TEST (finalize_raises_ambient_capabilities)
 {
-  cleanup_config oci_config *config = finalize_config (
-      "{\"uid\": 1000, \"gid\": 1000}",
-      "{\"bounding\": [\"CAP_NET_BIND_SERVICE\"],"
-      " \"effective\": [\"CAP_NET_BIND_SERVICE\"],"
-      " \"permitted\": [\"CAP_NET_BIND_SERVICE\"],"
-      " \"inheritable\": [\"CAP_NET_BIND_SERVICE\"],"
-      " \"ambient\": [\"CAP_NET_BIND_SERVICE\"]}",
-      false);
+  cleanup_config oci_config *config
+      = finalize_config ("{\"uid\": 1000, \"gid\": 1000}",
+                         "{\"bounding\": [\"CAP_NET_BIND_SERVICE\"],"
+                         " \"effective\": [\"CAP_NET_BIND_SERVICE\"],"
+                         " \"permitted\": [\"CAP_NET_BIND_SERVICE\"],"
+                         " \"inheritable\": [\"CAP_NET_BIND_SERVICE\"],"
+                         " \"ambient\": [\"CAP_NET_BIND_SERVICE\"]}",
+                         false);
   cleanup_error runo_error *err = NULL;
   cleanup_free char *warnings = NULL, *after_exec = NULL;
 
@@ -639,8 +638,8 @@ END_TEST
 
 START_TEST (finalize_cwd_errors)
 {
-  cleanup_config oci_config *config = finalize_config (
-      "{\"uid\": 0, \"gid\": 0}", NULL, false);
+  cleanup_config oci_config *config
+      = finalize_config ("{\"uid\": 0, \"gid\": 0}", NULL, false);
   cleanup_error runo_error *err = NULL;
 
   free (config->process->cwd);
@@ -664,8 +663,8 @@ START_TEST (finalize_in_a_userns_with_setgroups_denied)
 {
   cleanup_config oci_config *with_groups = finalize_config (
       "{\"uid\": 0, \"gid\": 0, \"additionalGids\": [10]}", NULL, false);
-  cleanup_config oci_config *without = finalize_config (
-      "{\"uid\": 0, \"gid\": 0}", NULL, false);
+  cleanup_config oci_config *without
+      = finalize_config ("{\"uid\": 0, \"gid\": 0}", NULL, false);
   cleanup_error runo_error *err = NULL;
 
   ck_assert_int_eq (unshare (CLONE_NEWUSER), 0);
@@ -673,8 +672,8 @@ START_TEST (finalize_in_a_userns_with_setgroups_denied)
   write_proc ("/proc/self/uid_map", "0 0 1");
   write_proc ("/proc/self/gid_map", "0 0 1");
 
-  ck_assert_int_lt (
-      runo_process_finalize (with_groups->process, NULL, &err), 0);
+  ck_assert_int_lt (runo_process_finalize (with_groups->process, NULL, &err),
+                    0);
   ck_assert_str_eq (err->msg, "process.user.additionalGids: setgroups is "
                               "denied in this user namespace");
   runo_error_release (&err);

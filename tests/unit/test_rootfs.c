@@ -34,7 +34,7 @@
     {                                                                          \
       if (!(cond))                                                             \
         {                                                                      \
-          fprintf (stderr, "%s:%d: check failed: %s (errno: %s)\n", __FILE__, \
+          fprintf (stderr, "%s:%d: check failed: %s (errno: %s)\n", __FILE__,  \
                    __LINE__, #cond, strerror (errno));                         \
           _exit (1);                                                           \
         }                                                                      \
@@ -48,7 +48,7 @@
       if ((call) < 0)                                                          \
         {                                                                      \
           char *t_ = runo_error_text (err_);                                   \
-          fprintf (stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call, t_); \
+          fprintf (stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call, t_);  \
           _exit (1);                                                           \
         }                                                                      \
     }                                                                          \
@@ -67,8 +67,8 @@ write_file (const char *path, const char *content)
   close (fd);
 }
 
-static char *
-at_base (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+static char *at_base (const char *fmt, ...)
+    __attribute__ ((format (printf, 1, 2)));
 static char *
 at_base (const char *fmt, ...)
 {
@@ -133,9 +133,9 @@ static int
 remove_entry (const char *path, const struct stat *st, int flag,
               struct FTW *ftw)
 {
-  (void) st;
-  (void) flag;
-  (void) ftw;
+  (void)st;
+  (void)flag;
+  (void)ftw;
   return remove (path);
 }
 
@@ -189,8 +189,8 @@ run_test (void (*fn) (void), bool (*post) (void))
 
 #define ASSERT_CHILD_OK(fn) run_test ((fn), NULL)
 
-static oci_config *
-parse_config (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+static oci_config *parse_config (const char *fmt, ...)
+    __attribute__ ((format (printf, 1, 2)));
 static oci_config *
 parse_config (const char *fmt, ...)
 {
@@ -336,7 +336,8 @@ full_container (void)
       "  {\"destination\": \"/etc\", \"type\": \"tmpfs\", \"source\": "
       "\"tmpfs\", \"options\": [\"tmpcopyup\", \"nodev\"]}"
       " ],"
-      " \"linux\": {\"maskedPaths\": [\"/proc/kcore\", \"/proc/timer_list\", \"/proc/acpi\", \"/secret-dir\", "
+      " \"linux\": {\"maskedPaths\": [\"/proc/kcore\", \"/proc/timer_list\", "
+      "\"/proc/acpi\", \"/secret-dir\", "
       "\"/secret-file\", \"/does/not/exist\"],"
       "  \"readonlyPaths\": [\"/proc/sys\", \"/rodir\", \"/nope\"]}}",
       default_mounts, base);
@@ -376,8 +377,7 @@ full_container (void)
   CHECK (mount_has_option ("/mnt/ro", "ro"));
   CHECK (mount_has_option ("/mnt/ro", "nosuid"));
   CHECK (read_all ("/mnt/ro/inside", buf, sizeof (buf)) > 0);
-  CHECK (open ("/mnt/ro/new", O_CREAT | O_WRONLY, 0644) < 0
-         && errno == EROFS);
+  CHECK (open ("/mnt/ro/new", O_CREAT | O_WRONLY, 0644) < 0 && errno == EROFS);
 
   /* bind of a file onto a created empty file */
   CHECK (stat ("/data/file", &st) == 0 && S_ISREG (st.st_mode));
@@ -423,10 +423,7 @@ full_container (void)
   oci_config_free (c);
 }
 
-START_TEST (full_container_setup)
-{
-  ASSERT_CHILD_OK (full_container);
-}
+START_TEST (full_container_setup) { ASSERT_CHILD_OK (full_container); }
 END_TEST
 
 /* CVE-2021-30465-style: destinations through symlinks pointing out of the
@@ -450,7 +447,8 @@ symlink_escape (void)
   c = parse_config (
       "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"},"
       " \"mounts\": ["
-      "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+      "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": "
+      "\"proc\"},"
       "  {\"destination\": \"/link-root/tmp/m1\", \"type\": \"tmpfs\", "
       "\"source\": \"tmpfs\"},"
       "  {\"destination\": \"/link-up/m2\", \"type\": \"tmpfs\", "
@@ -558,10 +556,7 @@ no_pivot (void)
   oci_config_free (c);
 }
 
-START_TEST (no_pivot_moves_and_chroots)
-{
-  ASSERT_CHILD_OK (no_pivot);
-}
+START_TEST (no_pivot_moves_and_chroots) { ASSERT_CHILD_OK (no_pivot); }
 END_TEST
 
 static void
@@ -598,10 +593,7 @@ config_devices (void)
   oci_config_free (c);
 }
 
-START_TEST (linux_devices_are_created)
-{
-  ASSERT_CHILD_OK (config_devices);
-}
+START_TEST (linux_devices_are_created) { ASSERT_CHILD_OK (config_devices); }
 END_TEST
 
 /* In a user namespace mknod is refused: the host's devices are bound. */
@@ -643,10 +635,7 @@ userns_devices (void)
   oci_config_free (c);
 }
 
-START_TEST (user_namespace_binds_devices)
-{
-  ASSERT_CHILD_OK (userns_devices);
-}
+START_TEST (user_namespace_binds_devices) { ASSERT_CHILD_OK (userns_devices); }
 END_TEST
 
 static void
@@ -655,7 +644,8 @@ attrs_and_propagation (void)
   oci_config *c = parse_config (
       "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"},"
       " \"mounts\": ["
-      "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+      "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": "
+      "\"proc\"},"
       "  {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": "
       "\"tmpfs\"},"
       "  {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": "
@@ -708,7 +698,8 @@ idmapped_bind (void)
   oci_config *c = parse_config (
       "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"},"
       " \"mounts\": ["
-      "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+      "  {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": "
+      "\"proc\"},"
       "  {\"destination\": \"/idmapped\", \"type\": \"bind\", \"source\": "
       "\"host/dir\", \"options\": [\"bind\", \"idmap\"],"
       "   \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1234, "
@@ -729,10 +720,7 @@ idmapped_bind (void)
   oci_config_free (c);
 }
 
-START_TEST (idmap_bind_mount)
-{
-  ASSERT_CHILD_OK (idmapped_bind);
-}
+START_TEST (idmap_bind_mount) { ASSERT_CHILD_OK (idmapped_bind); }
 END_TEST
 
 static void
@@ -744,8 +732,8 @@ assert_invalid (const char *json, const char *want)
 
   ck_assert_msg (c != NULL, "parse: %s", perr);
   ck_assert_msg (runo_rootfs_validate (c, &err) < 0, "accepted: %s", json);
-  ck_assert_msg (strstr (err->msg, want) != NULL, "`%s` lacks `%s`",
-                 err->msg, want);
+  ck_assert_msg (strstr (err->msg, want) != NULL, "`%s` lacks `%s`", err->msg,
+                 want);
   oci_config_free (c);
 }
 
@@ -757,14 +745,15 @@ assert_valid (const char *json)
   cleanup_error runo_error *err = NULL;
 
   ck_assert_msg (c != NULL, "parse: %s", perr);
-  ck_assert_msg (runo_rootfs_validate (c, &err) == 0, "refused: %s: %s",
-                 json, err ? err->msg : "");
+  ck_assert_msg (runo_rootfs_validate (c, &err) == 0, "refused: %s: %s", json,
+                 err ? err->msg : "");
   oci_config_free (c);
 }
 
 START_TEST (validation)
 {
-#define CFG(rest) "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\"}, " rest "}"
+#define CFG(rest)                                                              \
+  "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\"}, " rest "}"
   assert_valid (CFG ("\"mounts\": [{\"destination\": \"relative/dir\", "
                      "\"type\": \"tmpfs\", \"options\": [\"mode=755\", "
                      "\"frob\"]}]"));

@@ -87,8 +87,8 @@ assert_compile_error (const char *seccomp_json, const char *expected)
   runo_seccomp *s = compile_json (seccomp_json, &err);
 
   ck_assert_msg (s == NULL, "accepted: %s", seccomp_json);
-  ck_assert_msg (strstr (err->msg, expected) != NULL,
-                 "error [%s] lacks [%s]", err->msg, expected);
+  ck_assert_msg (strstr (err->msg, expected) != NULL, "error [%s] lacks [%s]",
+                 err->msg, expected);
   ck_assert_msg (strncmp (err->msg, "linux.seccomp: ", 15) == 0,
                  "error [%s] lacks context", err->msg);
 }
@@ -169,9 +169,10 @@ START_TEST (bad_profiles_are_refused)
   ck_assert_ptr_null (c);
   free (perr);
 
-  assert_compile_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-                        "\"defaultErrnoRet\":1}",
-                        "defaultAction: action `SCMP_ACT_ALLOW` takes no errno");
+  assert_compile_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+      "\"defaultErrnoRet\":1}",
+      "defaultAction: action `SCMP_ACT_ALLOW` takes no errno");
   assert_compile_error (
       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
       "[\"getcwd\"],\"action\":\"SCMP_ACT_KILL\",\"errnoRet\":1}]}",
@@ -206,7 +207,8 @@ START_TEST (every_operator_and_arch_compiles)
       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
       "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
       "\"SCMP_ARCH_X32\"],"
-      "\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],"
+      "\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_"
+      "ALLOW\"],"
       "\"syscalls\":["
       "{\"names\":[\"read\",\"write\",\"no_such_syscall_at_all\"],"
       "\"action\":\"SCMP_ACT_ALLOW\"},"
@@ -220,7 +222,8 @@ START_TEST (every_operator_and_arch_compiles)
       "{\"index\":5,\"value\":6,\"op\":\"SCMP_CMP_GT\"}]},"
       "{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
       "{\"index\":2,\"value\":3,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"},"
-      "{\"index\":2,\"value\":64,\"valueTwo\":64,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+      "{\"index\":2,\"value\":64,\"valueTwo\":64,\"op\":\"SCMP_CMP_MASKED_EQ\"}"
+      "]},"
       /* Same action as the default: skipped, not an error. */
       "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
       "{\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_TRACE\"},"
@@ -247,7 +250,7 @@ static int
 child_errno (void *data)
 {
   char buf[256];
-  (void) data;
+  (void)data;
 
   errno = 0;
   CHECK (syscall (SYS_getcwd, buf, sizeof (buf)) == -1 && errno == 42);
@@ -274,7 +277,7 @@ END_TEST
 static int
 child_default_errno (void *data)
 {
-  (void) data;
+  (void)data;
   CHECK (syscall (SYS_getppid) == -1 && errno == 38);
   CHECK (syscall (SYS_getpid) == getpid ());
   return 0;
@@ -296,7 +299,7 @@ END_TEST
 static int
 child_getppid (void *data)
 {
-  (void) data;
+  (void)data;
   syscall (SYS_getppid);
   return 0;
 }
@@ -324,7 +327,7 @@ END_TEST
 static int
 child_log (void *data)
 {
-  (void) data;
+  (void)data;
   CHECK (syscall (SYS_getppid) == getppid ());
   return 0;
 }
@@ -332,7 +335,7 @@ child_log (void *data)
 static void
 on_sigsys (int sig, siginfo_t *info, void *uc)
 {
-  (void) uc;
+  (void)uc;
   if (sig == SIGSYS && info->si_code == 1 /* SYS_SECCOMP */
       && info->si_syscall == SYS_getppid)
     _exit (77);
@@ -343,7 +346,7 @@ static int
 child_trap (void *data)
 {
   struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
-  (void) data;
+  (void)data;
 
   CHECK (sigaction (SIGSYS, &sa, NULL) == 0);
   syscall (SYS_getppid);
@@ -368,8 +371,9 @@ START_TEST (log_allows_and_trap_signals)
   runo_seccomp_free (s);
 
   /* TRACE without a tracer: the kernel fails the syscall with ENOSYS. */
-  s = must_compile ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
-                    "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRACE\"}]}");
+  s = must_compile (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+      "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRACE\"}]}");
   status = run_filtered (s, child_default_errno, NULL);
   /* child_default_errno expects 38 == ENOSYS. */
   assert_exit_zero (status);
@@ -448,7 +452,7 @@ getppid_i386 (void)
 {
   long r;
 
-  __asm__ volatile ("int $0x80" : "=a"(r) : "a"(64L) : "memory");
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(64L) : "memory");
   return r;
 }
 
@@ -457,7 +461,7 @@ getppid_i386 (void)
 static int
 child_arches (void *data)
 {
-  (void) data;
+  (void)data;
   CHECK (syscall (SYS_getppid) == -1 && errno == 42);
   CHECK (getppid_i386 () == -42);
   /* The filter runs before the kernel looks at the number, x32 support
@@ -470,7 +474,7 @@ child_arches (void *data)
 static int
 child_i386 (void *data)
 {
-  (void) data;
+  (void)data;
   getppid_i386 ();
   return 0;
 }
@@ -478,7 +482,7 @@ child_i386 (void *data)
 static int
 child_x32 (void *data)
 {
-  (void) data;
+  (void)data;
   syscall (X32_SYSCALL_BIT | SYS_getppid);
   return 0;
 }
@@ -523,7 +527,7 @@ listener_open (struct listener *l)
   strcpy (addr.sun_path, l->path);
   l->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   ck_assert_int_ge (l->fd, 0);
-  ck_assert_int_eq (bind (l->fd, (struct sockaddr *) &addr, sizeof (addr)), 0);
+  ck_assert_int_eq (bind (l->fd, (struct sockaddr *)&addr, sizeof (addr)), 0);
   ck_assert_int_eq (listen (l->fd, 4), 0);
 }
 
@@ -554,7 +558,8 @@ listener_receive (struct listener *l, int *fd)
         struct cmsghdr align;
       } control;
       struct iovec iov = { buf + len, cap - len };
-      struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+      struct msghdr mh = { .msg_iov = &iov,
+                           .msg_iovlen = 1,
                            .msg_control = control.b,
                            .msg_controllen = sizeof (control.b) };
       struct cmsghdr *cm;
@@ -570,7 +575,7 @@ listener_receive (struct listener *l, int *fd)
             ck_assert_uint_eq (cm->cmsg_len, CMSG_LEN (sizeof (int)));
             memcpy (fd, CMSG_DATA (cm), sizeof (int));
           }
-      len += (size_t) n;
+      len += (size_t)n;
       ck_assert_uint_lt (len, cap);
     }
   close (conn);
@@ -581,7 +586,7 @@ listener_receive (struct listener *l, int *fd)
 static const char *
 tree_str (yajl_val tree, const char *const *path)
 {
-  yajl_val v = yajl_tree_get (tree, (const char **) path, yajl_t_string);
+  yajl_val v = yajl_tree_get (tree, (const char **)path, yajl_t_string);
 
   return v ? YAJL_GET_STRING (v) : NULL;
 }
@@ -601,25 +606,25 @@ assert_process_state (const char *json, pid_t pid, const char *metadata)
 
   ck_assert_msg (tree != NULL, "bad JSON [%s]: %s", json, errbuf);
   ck_assert_str_eq (tree_str (tree, oci_version), "1.3.0");
-  v = yajl_tree_get (tree, (const char **) fds, yajl_t_array);
+  v = yajl_tree_get (tree, (const char **)fds, yajl_t_array);
   ck_assert_ptr_nonnull (v);
   ck_assert_uint_eq (YAJL_GET_ARRAY (v)->len, 1);
   ck_assert_str_eq (YAJL_GET_STRING (YAJL_GET_ARRAY (v)->values[0]),
                     "seccompFd");
-  v = yajl_tree_get (tree, (const char **) pid_path, yajl_t_number);
+  v = yajl_tree_get (tree, (const char **)pid_path, yajl_t_number);
   ck_assert_ptr_nonnull (v);
   ck_assert_int_eq (YAJL_GET_INTEGER (v), pid);
   if (metadata)
     ck_assert_str_eq (tree_str (tree, meta), metadata);
   else
-    ck_assert_ptr_null (yajl_tree_get (tree, (const char **) meta, yajl_t_any));
+    ck_assert_ptr_null (yajl_tree_get (tree, (const char **)meta, yajl_t_any));
   ck_assert_str_eq (tree_str (tree, state_id), "ctr-1");
   ck_assert_str_eq (tree_str (tree, state_status), "creating");
   yajl_tree_free (tree);
 }
 
 #define STATE_JSON                                                             \
-  "{\"ociVersion\":\"1.3.0\",\"id\":\"ctr-1\",\"status\":\"creating\","       \
+  "{\"ociVersion\":\"1.3.0\",\"id\":\"ctr-1\",\"status\":\"creating\","        \
   "\"pid\":%d,\"bundle\":\"/b\"}"
 
 START_TEST (notify_fd_is_sent_with_the_process_state)
@@ -636,9 +641,8 @@ START_TEST (notify_fd_is_sent_with_the_process_state)
   listener_open (&l);
   /* The connection is queued by the kernel: no need for a second
      process. */
-  ck_assert_int_eq (runo_seccomp_send_notify_fd (l.path, fd, 4422, metadata,
-                                                 state, &err),
-                    0);
+  ck_assert_int_eq (
+      runo_seccomp_send_notify_fd (l.path, fd, 4422, metadata, state, &err), 0);
   got = listener_receive (&l, &got_fd);
   ck_assert_int_ge (got_fd, 0);
   ck_assert_int_eq (fstat (fd, &st_sent), 0);
@@ -648,18 +652,16 @@ START_TEST (notify_fd_is_sent_with_the_process_state)
   close (got_fd);
   free (got);
 
-  ck_assert_int_eq (runo_seccomp_send_notify_fd (l.path, fd, 4422, NULL, state,
-                                                 &err),
-                    0);
+  ck_assert_int_eq (
+      runo_seccomp_send_notify_fd (l.path, fd, 4422, NULL, state, &err), 0);
   got = listener_receive (&l, &got_fd);
   close (got_fd);
   assert_process_state (got, 4422, NULL);
 
   /* Nobody listening: an error. */
   listener_close (&l);
-  ck_assert_int_lt (runo_seccomp_send_notify_fd (l.path, fd, 4422, NULL,
-                                                 state, &err),
-                    0);
+  ck_assert_int_lt (
+      runo_seccomp_send_notify_fd (l.path, fd, 4422, NULL, state, &err), 0);
   ck_assert_ptr_nonnull (strstr (err->msg, "connect to seccomp listener"));
   ck_assert_int_eq (err->errnum, ENOENT);
   close (fd);
@@ -699,12 +701,12 @@ child_notify (void *data)
 
 START_TEST (notify_is_answered_by_the_agent)
 {
-  runo_seccomp *s = must_compile (
-      "{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-      "\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\","
-      "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
-      "\"syscalls\":[{\"names\":[\"getppid\",\"getuid\"],"
-      "\"action\":\"SCMP_ACT_NOTIFY\"}]}");
+  runo_seccomp *s
+      = must_compile ("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+                      "\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\","
+                      "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
+                      "\"syscalls\":[{\"names\":[\"getppid\",\"getuid\"],"
+                      "\"action\":\"SCMP_ACT_NOTIFY\"}]}");
   struct notify_child nc = { s, NULL };
   cleanup_free char *payload = NULL;
   struct listener l;
@@ -732,7 +734,7 @@ START_TEST (notify_is_answered_by_the_agent)
 
       memset (&req, 0, sizeof (req));
       ck_assert_int_eq (ioctl (agent_fd, SECCOMP_IOCTL_NOTIF_RECV, &req), 0);
-      ck_assert_int_eq ((pid_t) req.pid, pid);
+      ck_assert_int_eq ((pid_t)req.pid, pid);
       memset (&resp, 0, sizeof (resp));
       resp.id = req.id;
       if (req.data.nr == SYS_getppid)
@@ -755,7 +757,7 @@ END_TEST
 static int
 child_flags (void *data)
 {
-  (void) data;
+  (void)data;
   CHECK (syscall (SYS_getppid) == -1 && errno == 7);
   return 0;
 }
@@ -868,8 +870,7 @@ rule_applies (yajl_val rule)
   return true;
 }
 
-static void
-append (char **buf, const char *fmt, ...)
+static void append (char **buf, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
 static void
@@ -920,7 +921,8 @@ podman_profile_as_oci (void)
           != 0)
         continue;
       for (j = 0; subs && j < YAJL_GET_ARRAY (subs)->len; j++)
-        append (&out, ",\"%s\"", YAJL_GET_STRING (YAJL_GET_ARRAY (subs)->values[j]));
+        append (&out, ",\"%s\"",
+                YAJL_GET_STRING (YAJL_GET_ARRAY (subs)->values[j]));
     }
   append (&out, "],\"syscalls\":[");
 
@@ -978,20 +980,21 @@ now (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int
 child_podman (void *data)
 {
   char buf[256];
-  (void) data;
+  (void)data;
 
   /* Ordinary calls work... */
   CHECK (syscall (SYS_getcwd, buf, sizeof (buf)) > 0);
   CHECK (syscall (SYS_personality, 0xffffffffUL) != -1);
   /* ...calls the profile does not list fail with its defaultErrnoRet. */
-  CHECK (syscall (SYS_add_key, NULL, NULL, NULL, 0, 0) == -1 && errno == ENOSYS);
+  CHECK (syscall (SYS_add_key, NULL, NULL, NULL, 0, 0) == -1
+         && errno == ENOSYS);
   /* personality with other arguments is not allowed. */
   CHECK (syscall (SYS_personality, 0x1234UL) == -1 && errno == ENOSYS);
   return 0;
@@ -1009,8 +1012,9 @@ START_TEST (podman_default_profile_compiles_fast)
 
   if (json == NULL)
     {
-      fprintf (stderr, "skip: no %s (apt-get install golang-github-"
-                       "containers-common)\n",
+      fprintf (stderr,
+               "skip: no %s (apt-get install golang-github-"
+               "containers-common)\n",
                PODMAN_PROFILE);
       return;
     }

@@ -3,11 +3,11 @@
 #include <config.h>
 
 #include <check.h>
-#include <ftw.h>
-#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -36,9 +36,9 @@ static int
 remove_entry (const char *path, const struct stat *st, int flag,
               struct FTW *ftw)
 {
-  (void) st;
-  (void) flag;
-  (void) ftw;
+  (void)st;
+  (void)flag;
+  (void)ftw;
   return remove (path);
 }
 
@@ -152,8 +152,7 @@ START_TEST (write_read_round_trip)
   cleanup_error runo_error *err = NULL;
   cleanup_close int root_fd = runo_state_root_open (&ctx, true, &err);
   cleanup_close int fd = runo_state_claim (root_fd, "c1", &err);
-  cleanup_state runo_state *in
-      = sample_state (12345, 18446744073709551615ULL);
+  cleanup_state runo_state *in = sample_state (12345, 18446744073709551615ULL);
   cleanup_state runo_state *out = NULL;
   struct stat st;
 
@@ -190,8 +189,8 @@ START_TEST (corrupt_state_is_an_error)
   cleanup_close int fd = runo_state_claim (root_fd, "c1", &err);
   cleanup_state runo_state *out = NULL;
 
-  ck_assert_int_eq (runo_write_file_atomic_at (fd, RUNO_STATE_FILE, "{\"id\":",
-                                               6, 0600, &err),
+  ck_assert_int_eq (runo_write_file_atomic_at (fd, RUNO_STATE_FILE,
+                                               "{\"id\":", 6, 0600, &err),
                     0);
   ck_assert_int_lt (runo_state_read (fd, &out, &err), 0);
   ck_assert_ptr_nonnull (strstr (err->msg, "corrupt"));

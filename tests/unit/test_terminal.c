@@ -52,7 +52,7 @@ listen_unix (const char *path)
   ck_assert_int_ge (fd, 0);
   strcpy (addr.sun_path, path);
   unlink (path);
-  ck_assert_int_eq (bind (fd, (struct sockaddr *) &addr, sizeof (addr)), 0);
+  ck_assert_int_eq (bind (fd, (struct sockaddr *)&addr, sizeof (addr)), 0);
   ck_assert_int_eq (listen (fd, 1), 0);
   return fd;
 }
@@ -86,7 +86,8 @@ run_in_grandchild (void (*body) (void))
   ck_assert_int_eq (waitpid (pid, &status, 0), pid);
   ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0,
                  "check failed in the grandchild (status %#x; exit code is "
-                 "line %% 250 + 1)", status);
+                 "line %% 250 + 1)",
+                 status);
 }
 
 /* Read exactly LEN bytes from FD within a few seconds. */
@@ -206,7 +207,8 @@ START_TEST (send_master_passes_the_pty_and_its_name)
     char buf[CMSG_SPACE (sizeof (int))];
   } control;
   struct iovec iov = { .iov_base = payload, .iov_len = sizeof (payload) - 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
                         .msg_control = control.buf,
                         .msg_controllen = sizeof (control.buf) };
   struct cmsghdr *cmsg;
