@@ -537,22 +537,12 @@ static void __attribute__ ((noreturn)) joiner (struct create *c)
                  < 0)
         goto fail;
     }
-  pid = clone_process ((c->ns.new_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP))
-                       | CLONE_PARENT);
-  if (pid < 0)
-    {
-      runo_error_errno (&err, "clone");
-      goto fail;
-    }
+  pid = runo_sync_clone_sibling (
+      c->ns.new_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP), sync, &err);
   if (pid == 0)
     container_init (c);
-  if (runo_sync_send (sync, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL, 0,
-                      &err)
-      < 0)
-    {
-      kill (pid, SIGKILL);
-      goto fail;
-    }
+  if (pid < 0)
+    goto fail;
   _exit (EXIT_SUCCESS);
 fail:
   runo_sync_report_error (sync, &err);

@@ -43,7 +43,7 @@ struct exec
   const runo_exec_options *opts;
   oci_config *config; /* the container's, with the process to run */
   runo_cgroup *cgroup;
-  int ns_fds[RUNO_NS_COUNT]; /* the init's namespaces that are not ours */
+  runo_namespaces ns; /* join_fds: the init's namespaces that are not ours */
   int sync_fd[2];
   pid_t pid;
   runo_seccomp *seccomp; /* the container's filter, applied to exec too */
@@ -53,17 +53,13 @@ struct exec
 static void
 exec_release (struct exec *e)
 {
-  int i;
-
   if (e->pid > 0)
     {
       kill (e->pid, SIGKILL);
       while (waitpid (e->pid, NULL, 0) < 0 && errno == EINTR)
         ;
     }
-  for (i = 0; i < RUNO_NS_COUNT; i++)
-    if (e->ns_fds[i] >= 0)
-      close (e->ns_fds[i]);
+  runo_namespaces_close (&e->ns);
   if (e->sync_fd[0] >= 0)
     close (e->sync_fd[0]);
   if (e->sync_fd[1] >= 0)
@@ -212,8 +208,8 @@ open_namespaces (struct exec *e, pid_t init, runo_error **err)
           && ours.st_dev == theirs.st_dev)
         continue;
       snprintf (path, sizeof (path), "/proc/%d/ns/%s", init, name);
-      e->ns_fds[i] = open (path, O_RDONLY | O_CLOEXEC);
-      if (e->ns_fds[i] < 0)
+      e->ns.join_fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (e->ns.join_fds[i] < 0)
         return runo_error_errno (err, "open `%s`", path);
     }
   return 0;
@@ -288,7 +284,6 @@ static void __attribute__ ((noreturn)) joiner (struct exec *e)
   runo_error *err = NULL;
   int sync = e->sync_fd[1];
   pid_t pid;
-  int i;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   close (e->sync_fd[0]);
@@ -296,35 +291,13 @@ static void __attribute__ ((noreturn)) joiner (struct exec *e)
      the process cloned below inherits it. */
   if (e->cgroup && runo_cgroup_enter (e->cgroup, getpid (), &err) < 0)
     goto fail;
-  for (i = 0; i < RUNO_NS_COUNT; i++)
-    {
-      if (e->ns_fds[i] < 0)
-        continue;
-      if (setns (e->ns_fds[i], runo_ns_clone_flag ((enum runo_ns)i)) < 0)
-        {
-          runo_error_errno (&err, "join %s namespace",
-                            runo_ns_config_name ((enum runo_ns)i));
-          goto fail;
-        }
-      close (e->ns_fds[i]);
-      e->ns_fds[i] = -1;
-    }
-  pid = (pid_t)syscall (SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, NULL,
-                        NULL, NULL, NULL);
-  if (pid < 0)
-    {
-      runo_error_errno (&err, "clone");
-      goto fail;
-    }
+  if (runo_namespaces_join (&e->ns, &err) < 0)
+    goto fail;
+  pid = runo_sync_clone_sibling (0, sync, &err);
   if (pid == 0)
     exec_child (e);
-  if (runo_sync_send (sync, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL, 0,
-                      &err)
-      < 0)
-    {
-      kill (pid, SIGKILL);
-      goto fail;
-    }
+  if (pid < 0)
+    goto fail;
   _exit (EXIT_SUCCESS);
 fail:
   runo_sync_report_error (sync, &err);
@@ -408,7 +381,7 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
 
   *exit_status = 0;
   for (i = 0; i < RUNO_NS_COUNT; i++)
-    e.ns_fds[i] = -1;
+    e.ns.join_fds[i] = -1;
   if (runo_container_open (ctx, opts->id, false, &c, err) < 0)
     goto out;
   if (c.status != RUNO_STATUS_RUNNING)

@@ -3,9 +3,12 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "utils.h"
@@ -268,4 +271,25 @@ runo_sync_report_error (int fd, runo_error **err)
                   strlen (msg), NULL, 0, &ignored);
   runo_error_release (&ignored);
   runo_error_release (err);
+}
+
+pid_t
+runo_sync_clone_sibling (int flags, int sync_fd, runo_error **err)
+{
+  pid_t pid = (pid_t)syscall (SYS_clone,
+                              (unsigned long)(flags | CLONE_PARENT | SIGCHLD),
+                              NULL, NULL, NULL, NULL);
+
+  if (pid < 0)
+    return runo_error_errno (err, "clone");
+  if (pid == 0)
+    return 0;
+  if (runo_sync_send (sync_fd, RUNO_SYNC_INIT_PID, 0, &pid, sizeof (pid), NULL,
+                      0, err)
+      < 0)
+    {
+      kill (pid, SIGKILL);
+      return -1;
+    }
+  return pid;
 }

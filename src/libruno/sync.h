@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -78,5 +79,11 @@ void runo_sync_msg_release (runo_sync_msg *msg);
 void runo_sync_report_error (int fd, runo_error **err);
 
 const char *runo_sync_type_name (enum runo_sync_type type);
+
+/* In a joiner (a child that joined namespaces for the process to come):
+   clone that process with FLAGS and CLONE_PARENT, so that it is the
+   runtime's child, and send its pid (INIT_PID).  Returns 0 in the new
+   process, its pid in the joiner, -1 with *ERR (and no process left). */
+pid_t runo_sync_clone_sibling (int flags, int sync_fd, runo_error **err);
 
 #endif
