@@ -469,38 +469,3 @@ runo_netlink_move_devices (const oci_map_linux_net_device *netdevs, pid_t pid,
       return -1;
   return 0;
 }
-
-int
-runo_netlink_return_devices (const oci_map_linux_net_device *netdevs,
-                             int netns_fd, runo_error **err)
-{
-  cleanup_nl_conn nl_conn host = { 0 };
-  cleanup_nl_conn nl_conn container = { 0 };
-  cleanup_close int host_netns_fd = -1;
-  size_t i;
-
-  if (netdevs == NULL || netdevs->len == 0)
-    return 0;
-
-  host_netns_fd = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (host_netns_fd < 0)
-    return runo_error_errno (err, "linux.netDevices: open "
-                                  "`/proc/thread-self/ns/net`");
-  if (nl_conn_open (&host, err) < 0
-      || nl_conn_open_in (&container, netns_fd, err) < 0)
-    return runo_error_wrap (err, "linux.netDevices");
-
-  for (i = 0; i < netdevs->len; i++)
-    {
-      const char *name = container_name (netdevs, i);
-
-      /* The name the kernel picked from a template is not known here. */
-      if (is_name_template (name))
-        continue;
-      if (move_one (&container, &host, host_netns_fd, name, netdevs->keys[i],
-                    false, "return", err)
-          < 0)
-        return -1;
-    }
-  return 0;
-}

@@ -18,13 +18,8 @@ int runo_netlink_loopback_up (runo_error **err);
 int runo_netlink_move_devices (const oci_map_linux_net_device *netdevs,
                                pid_t pid, runo_error **err);
 
-/* From the host: move the devices back from the network namespace NETNS_FD
-   to the calling thread's, with their original names and their permanent
-   global addresses (left down).  Devices named by a template are skipped.
-   Note that config-linux.md says a runtime MUST NOT move devices out before
-   the namespace is deleted (the kernel returns physical devices itself), so
-   this is not for `delete`; it exists for tests and explicit use. */
-int runo_netlink_return_devices (const oci_map_linux_net_device *netdevs,
-                                 int netns_fd, runo_error **err);
+/* Nothing moves the devices back: config-linux.md says the runtime MUST
+   NOT move them out of the namespace before it is deleted; the kernel
+   returns physical devices to the initial namespace when it goes. */
 
 #endif

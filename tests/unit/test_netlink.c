@@ -239,7 +239,7 @@ START_TEST (loopback_is_set_up)
 }
 END_TEST
 
-START_TEST (device_moves_renamed_and_returns)
+START_TEST (device_moves_renamed)
 {
   cleanup_error runo_error *err = NULL;
   cleanup_pid pid_t holder = -1;
@@ -277,19 +277,8 @@ START_TEST (device_moves_renamed_and_returns)
   ck_assert (has_address ("ctr0", AF_INET6, "2001:db8::1"));
   leave_netns (steal_fd (&self_fd));
 
-  ck_assert_msg (runo_netlink_return_devices (&map, netns_b, &err) == 0, "%s",
-                 err ? runo_error_text (err) : "");
-  ck_assert_int_gt (readlink ("/proc/thread-self/ns/net", self_after,
-                              sizeof (self_after) - 1),
-                    0);
-  ck_assert_str_eq (self_before, self_after);
-  ck_assert_uint_ne (if_nametoindex ("rtest0"), 0);
-  ck_assert (has_address ("rtest0", AF_INET, "10.123.0.1"));
-  ck_assert (has_address ("rtest0", AF_INET6, "2001:db8::1"));
-
-  self_fd = enter_netns (netns_b);
-  ck_assert_uint_eq (if_nametoindex ("ctr0"), 0);
-  leave_netns (steal_fd (&self_fd));
+  /* Gone from where it was. */
+  ck_assert_uint_eq (if_nametoindex ("rtest0"), 0);
 }
 END_TEST
 
@@ -385,7 +374,6 @@ START_TEST (empty_map_does_nothing)
 
   ck_assert_int_eq (runo_netlink_move_devices (NULL, 1, &err), 0);
   ck_assert_int_eq (runo_netlink_move_devices (&map, 1, &err), 0);
-  ck_assert_int_eq (runo_netlink_return_devices (&map, -1, &err), 0);
 }
 END_TEST
 
@@ -398,7 +386,7 @@ main (void)
   int failed;
 
   tcase_add_test (tc, loopback_is_set_up);
-  tcase_add_test (tc, device_moves_renamed_and_returns);
+  tcase_add_test (tc, device_moves_renamed);
   tcase_add_test (tc, device_keeps_its_name_without_one);
   tcase_add_test (tc, template_name_is_completed_by_the_kernel);
   tcase_add_test (tc, name_taken_in_the_container_is_an_error);
