@@ -287,6 +287,10 @@ static void __attribute__ ((noreturn)) joiner (struct exec *e)
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   close (e->sync_fd[0]);
+  /* execCPUAffinity.initial holds until the process is in the container's
+     cgroup (the process inherits it from here); .final is set after. */
+  if (runo_process_set_initial_cpu_affinity (e->config->process, 0, &err) < 0)
+    goto fail;
   /* Into the cgroup while the host's cgroup filesystem is still in view;
      the process cloned below inherits it. */
   if (e->cgroup && runo_cgroup_enter (e->cgroup, getpid (), &err) < 0)

@@ -130,3 +130,18 @@ test_preserve_fds() {
   assert_match "$out" '^0 1 2 3 [0-9]+ passed-through$'
   [[ $out != *" 4 "* ]] || [[ $out == *"0 1 2 3 4 passed"* ]] || fail "fd 4 leaked: $out"
 }
+
+test_exec_cpu_affinity() {
+  [ "$(nproc)" -ge 2 ] || return 0 # needs two CPUs to tell them apart
+  start_sleeping_container c1
+  cat >"$T/process.json" <<'JSON'
+{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/",
+ "execCPUAffinity": {"initial": "0", "final": "1"}}
+JSON
+  capture r exec --process "$T/process.json" c1
+  assert_eq "$rc" 0 "$err"
+  assert_match "$out" $'Cpus_allowed_list:\t1$'
+  echo '{"args": ["true"], "cwd": "/", "execCPUAffinity": {"final": "0-x"}}' >"$T/bad.json"
+  capture r exec --process "$T/bad.json" c1
+  assert_error "execCPUAffinity"
+}
