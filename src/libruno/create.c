@@ -220,7 +220,8 @@ validate (struct create *c, runo_error **err)
     return runo_error_make (err, 0,
                             "linux.netDevices: needs a new network "
                             "namespace");
-  if (config->process->terminal && c->opts->console_socket == NULL)
+  if (config->process->terminal && c->opts->console_socket == NULL
+      && c->opts->pty_master == NULL)
     return runo_error_make (err, 0, "process.terminal: needs --console-socket");
   if (c->opts->preserve_fds < 0)
     return runo_error_make (err, 0, "--preserve-fds: must not be negative");
@@ -764,8 +765,16 @@ drive_init (struct create *c, runo_error **err)
 
       if (runo_sync_expect (sync, RUNO_SYNC_PTY_MASTER, &msg, err) < 0)
         return -1;
-      ret = runo_terminal_send_master (c->opts->console_socket, msg.fds[0],
-                                       err);
+      if (c->opts->console_socket == NULL)
+        {
+          /* A foreground run relays the terminal itself. */
+          *c->opts->pty_master = msg.fds[0];
+          msg.nfds = 0;
+          ret = 0;
+        }
+      else
+        ret = runo_terminal_send_master (c->opts->console_socket, msg.fds[0],
+                                         err);
       runo_sync_msg_release (&msg);
       if (ret < 0)
         return -1;

@@ -19,6 +19,9 @@ typedef struct runo_create_options
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  /* Foreground run only: with process.terminal and no console socket, the
+     pty master is kept here (else -1) for runo to relay the terminal. */
+  int *pty_master;
 } runo_create_options;
 
 /* Build the container up to "created": its init waits for `start`. */

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "ocispec.h"
 #include "state.h"
+#include "terminal.h"
 #include "utils.h"
 
 /* Hooks that run after the fact (poststart, poststop) cannot undo what
@@ -348,17 +349,23 @@ int
 runo_container_run (runo_context *ctx, const runo_create_options *opts,
                     bool detach, int *exit_status, runo_error **err)
 {
+  runo_create_options run_opts = *opts;
+  cleanup_close int pty_master = -1;
   sigset_t forwarded, old;
   pid_t pid;
   int ret;
 
   *exit_status = 0;
+  /* With a terminal and no console socket, runo is the terminal's other
+     end, as with runc: only in the foreground. */
+  if (!detach && opts->console_socket == NULL)
+    run_opts.pty_master = &pty_master;
   /* Blocked before init exists, so that no SIGCHLD or forwarded signal is
      lost; init restores the mask it inherits before exec. */
   runo_forwarded_signals (&forwarded);
   if (!detach)
     sigprocmask (SIG_BLOCK, &forwarded, &old);
-  if (runo_container_create (ctx, opts, &pid, err) < 0)
+  if (runo_container_create (ctx, &run_opts, &pid, err) < 0)
     goto fail;
   if (runo_container_start (ctx, opts->id, err) < 0)
     {
@@ -369,7 +376,10 @@ runo_container_run (runo_context *ctx, const runo_create_options *opts,
     }
   if (detach)
     return 0;
-  ret = runo_wait_forwarding (pid, &forwarded, exit_status, err);
+  if (pty_master >= 0)
+    ret = runo_terminal_relay (pty_master, pid, &forwarded, exit_status, err);
+  else
+    ret = runo_wait_forwarding (pid, &forwarded, exit_status, err);
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (ret < 0)
     return -1;

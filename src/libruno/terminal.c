@@ -7,13 +7,17 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -238,5 +242,93 @@ runo_terminal_bind_console (int master_fd, runo_error **err)
     return runo_error_errno (err, "create /dev/console");
   if (mount (slave, "/dev/console", NULL, MS_BIND, NULL) < 0)
     return runo_error_errno (err, "bind `%s` on /dev/console", slave);
+  return 0;
+}
+
+/* Copy what is available on FROM to TO; false at end of input. */
+static bool
+relay_chunk (int from, int to)
+{
+  char buf[8192];
+  ssize_t n = read (from, buf, sizeof (buf));
+
+  if (n <= 0)
+    return n < 0 && (errno == EINTR || errno == EAGAIN);
+  (void)runo_write_all (to, buf, (size_t)n);
+  return true;
+}
+
+static void
+copy_window_size (int from_tty, int to_pty)
+{
+  struct winsize ws;
+
+  if (ioctl (from_tty, TIOCGWINSZ, &ws) == 0)
+    ioctl (to_pty, TIOCSWINSZ, &ws);
+}
+
+int
+runo_terminal_relay (int master_fd, pid_t pid, const sigset_t *forwarded,
+                     int *exit_status, runo_error **err)
+{
+  cleanup_close int sfd = signalfd (-1, forwarded, SFD_CLOEXEC);
+  bool stdin_open = true, output_open = true, raw = false;
+  struct termios saved;
+  int status = 0;
+  bool exited = false;
+
+  if (sfd < 0)
+    return runo_error_errno (err, "signalfd");
+  if (isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0)
+    {
+      struct termios t = saved;
+
+      cfmakeraw (&t);
+      raw = tcsetattr (STDIN_FILENO, TCSANOW, &t) == 0;
+      copy_window_size (STDIN_FILENO, master_fd);
+    }
+  /* The container's output is read until the pty closes, after its
+     process exits, so nothing it wrote last is lost. */
+  while (output_open)
+    {
+      struct pollfd fds[3] = { { master_fd, POLLIN, 0 },
+                               { sfd, POLLIN, 0 },
+                               { stdin_open ? STDIN_FILENO : -1, POLLIN, 0 } };
+
+      if (poll (fds, 3, exited ? 100 : -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          break;
+        }
+      if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+        output_open = relay_chunk (master_fd, STDOUT_FILENO);
+      else if (exited)
+        break; /* quiet after exit: nobody else holds the pty */
+      if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
+        stdin_open = relay_chunk (STDIN_FILENO, master_fd);
+      if (fds[1].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+
+          if (read (sfd, &si, sizeof (si)) == sizeof (si))
+            {
+              if (si.ssi_signo == SIGWINCH)
+                copy_window_size (STDIN_FILENO, master_fd);
+              else if (si.ssi_signo != SIGCHLD)
+                kill (pid, (int)si.ssi_signo);
+            }
+        }
+      if (!exited && waitpid (pid, &status, WNOHANG) == pid)
+        exited = true;
+    }
+  if (!exited)
+    while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+      ;
+  if (raw)
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+  *exit_status = WIFEXITED (status)     ? WEXITSTATUS (status)
+                 : WIFSIGNALED (status) ? 128 + WTERMSIG (status)
+                                        : 1;
   return 0;
 }

@@ -5,6 +5,9 @@
 #ifndef RUNO_TERMINAL_H
 #define RUNO_TERMINAL_H
 
+#include <signal.h>
+#include <sys/types.h>
+
 #include "error.h"
 #include "ocispec.h"
 
@@ -26,5 +29,13 @@ int runo_terminal_send_master (const char *socket_path, int master_fd,
 /* Receive one fd passed with SCM_RIGHTS on SOCK_FD into *FD (close-on-exec);
    the payload is read and dropped, extra fds are closed. */
 int runo_terminal_recv_fd (int sock_fd, int *fd, runo_error **err);
+
+/* Foreground run with a terminal and no console socket: runo's own stdin
+   (put in raw mode when it is a terminal) goes to MASTER_FD and the
+   container's output to runo's stdout, window size changes follow
+   SIGWINCH, the other signals of FORWARDED (blocked by the caller) go to
+   PID, until PID exits; *EXIT_STATUS as runo_wait_forwarding. */
+int runo_terminal_relay (int master_fd, pid_t pid, const sigset_t *forwarded,
+                         int *exit_status, runo_error **err);
 
 #endif

@@ -107,7 +107,7 @@ d["process"]["args"] = ["sh", "-c", "tty; stty size; ls -l /dev/console | cut -c
   output=$(tr -d '\r' <"$T/console.out")
   assert_match "$output" '^name=/dev/pts/[0-9]+'
   assert_match "$output" $'\n/dev/pts/[0-9]+\n33 111\nc'
-  capture r run --bundle "$T/bundle" c2
+  capture r create --bundle "$T/bundle" c2
   assert_error "process.terminal: needs --console-socket"
 }
 
@@ -144,4 +144,23 @@ JSON
   echo '{"args": ["true"], "cwd": "/", "execCPUAffinity": {"final": "0-x"}}' >"$T/bad.json"
   capture r exec --process "$T/bad.json" c1
   assert_error "execCPUAffinity"
+}
+
+# runo run by hand on a `runo spec` bundle (terminal: true) with no console
+# socket: runo is the terminal's other end, relaying stdin and output.
+test_run_foreground_terminal_without_console_socket() {
+  make_bundle
+  edit_config "$T/bundle" '
+d["process"]["terminal"] = True
+d["process"]["args"] = ["sh", "-c", "tty; read x; echo got=$x; exit 4"]'
+  echo hello >"$T/input"
+  capture r run --bundle "$T/bundle" c1 <"$T/input"
+  assert_eq "$rc" 4 "$err"
+  out=$(printf '%s' "$out" | tr -d '\r')
+  assert_match "$out" $'(^|\n)/dev/pts/[0-9]+\n'
+  assert_match "$out" $'\ngot=hello$'
+  # Detached, nobody would be at the other end.
+  capture r run -d --bundle "$T/bundle" c2
+  assert_error "process.terminal: needs --console-socket"
+  assert_no_leftovers
 }
