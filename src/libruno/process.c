@@ -577,8 +577,16 @@ executable_error (const char *path)
     return EISDIR;
   if (!S_ISREG (st.st_mode))
     return EACCES;
+  /* AT_EACCESS makes glibc use faccessat2, which older seccomp profiles
+     (Docker's, runtime-tools') deny with EPERM: then fall back to the
+     mode bits, as Go's exec.LookPath does, and let execve decide. */
   if (faccessat (AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
-    return errno;
+    {
+      if (errno != EPERM && errno != ENOSYS)
+        return errno;
+      if (!(st.st_mode & 0111))
+        return EACCES;
+    }
   return 0;
 }
 

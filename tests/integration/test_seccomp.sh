@@ -249,3 +249,19 @@ test_seccomp_compile_cache() {
   assert_contains "$out" "Permission denied"
   assert_lines "$(ls "$ROOT/.seccomp")" 2
 }
+
+# Older profiles (Docker's, runtime-tools') lack faccessat2, so it returns
+# EPERM; runo's own lookup of the program runs under the profile and must
+# not take that for the program's permissions.
+test_seccomp_profile_without_faccessat2() {
+  make_rw_bundle
+  set_seccomp "$T/bundle" '{"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["faccessat2"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+  edit_config "$T/bundle" 'd["process"]["args"] = ["echo", "started"]'
+  capture r run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" started
+  edit_config "$T/bundle" 'd["process"]["args"] = ["/etc/passwd"]'
+  capture r run --bundle "$T/bundle" c2
+  assert_error 'exec: "/etc/passwd": Permission denied'
+}
