@@ -43,7 +43,7 @@ d['hooks'] = {
   local log
   log=$(cat "$T/hooks.log")
   assert_eq "$(echo "$log" | awk '{print $1}' | tr '\n' ' ')" "prestart createRuntime createContainer poststart poststop "
-  assert_eq "$(echo "$log" | awk '{print $2}' | tr '\n' ' ')" "creating creating creating running stopped "
+  assert_eq "$(echo "$log" | awk '{print $2}' | tr '\n' ' ')" "created created created running stopped "
   # A stopped container's state has pid 0: the number may be reused.
   assert_eq "$(echo "$log" | awk '{print $3}' | tr '\n' ' ')" "$pid $pid $pid $pid 0 "
   # Runtime namespace for prestart/createRuntime/poststart/poststop,
