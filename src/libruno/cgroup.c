@@ -1271,6 +1271,42 @@ cpu_fields_present (const oci_config_linux_resources_cpu *cpu)
          || cpu->realtime_runtime_present || cpu->idle_present;
 }
 
+/* hugetlb files have the same shape on v1 and v2 but for their last
+   word: hugetlb.<size>.<suffix>, and .rsvd.<suffix> for reservations. */
+int
+runo_cgroup_hugetlb_limits (struct runo_cgroup_hierarchy *h,
+                            const oci_config_linux_resources *res,
+                            const char *suffix, runo_error **err)
+{
+  size_t i;
+
+  for (i = 0; i < res->hugepage_limits_len; i++)
+    {
+      const oci_config_linux_resources_hugepage_limits *l
+          = res->hugepage_limits[i];
+      cleanup_free char *field
+          = runo_xasprintf ("linux.resources.hugepageLimits[%zu]", i);
+      cleanup_free char *plain = NULL, *rsvd = NULL;
+
+      if (l->page_size == NULL || strchr (l->page_size, '/'))
+        return runo_error_make (err, 0, "%s: invalid pageSize", field);
+      plain = runo_xasprintf ("hugetlb.%s.%s", l->page_size, suffix);
+      rsvd = runo_xasprintf ("hugetlb.%s.rsvd.%s", l->page_size, suffix);
+      if (!runo_cgroup_has_file (h, plain))
+        return runo_error_make (err, 0,
+                                "%s: huge page size `%s` not supported by "
+                                "this host",
+                                field, l->page_size);
+      /* Reservations are limited when the kernel can, usage always. */
+      if (runo_cgroup_has_file (h, rsvd)
+          && runo_cgroup_writef (h, field, rsvd, err, "%" PRIu64, l->limit) < 0)
+        return -1;
+      if (runo_cgroup_writef (h, field, plain, err, "%" PRIu64, l->limit) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
                    runo_error **err)

@@ -76,6 +76,9 @@ int runo_cgroup_v1_pids (struct runo_cgroup_hierarchy *h,
 int runo_cgroup_v1_blkio (struct runo_cgroup_hierarchy *h,
                           const oci_config_linux_resources_block_io *bio,
                           runo_error **err);
+int runo_cgroup_hugetlb_limits (struct runo_cgroup_hierarchy *h,
+                                const oci_config_linux_resources *res,
+                                const char *suffix, runo_error **err);
 int runo_cgroup_v1_hugetlb (struct runo_cgroup_hierarchy *h,
                             const oci_config_linux_resources *res,
                             runo_error **err);

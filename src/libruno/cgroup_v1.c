@@ -290,33 +290,7 @@ int
 runo_cgroup_v1_hugetlb (struct runo_cgroup_hierarchy *h,
                         const oci_config_linux_resources *res, runo_error **err)
 {
-  size_t i;
-
-  for (i = 0; i < res->hugepage_limits_len; i++)
-    {
-      const oci_config_linux_resources_hugepage_limits *l
-          = res->hugepage_limits[i];
-      cleanup_free char *field
-          = runo_xasprintf ("linux.resources.hugepageLimits[%zu]", i);
-      cleanup_free char *plain = NULL, *rsvd = NULL;
-
-      if (l->page_size == NULL || strchr (l->page_size, '/'))
-        return runo_error_make (err, 0, "%s: invalid pageSize", field);
-      plain = runo_xasprintf ("hugetlb.%s.limit_in_bytes", l->page_size);
-      rsvd = runo_xasprintf ("hugetlb.%s.rsvd.limit_in_bytes", l->page_size);
-      if (!runo_cgroup_has_file (h, plain))
-        return runo_error_make (err, 0,
-                                "%s: huge page size `%s` not supported by "
-                                "this host",
-                                field, l->page_size);
-      /* Reservations are limited when the kernel can, usage always. */
-      if (runo_cgroup_has_file (h, rsvd)
-          && runo_cgroup_writef (h, field, rsvd, err, "%" PRIu64, l->limit) < 0)
-        return -1;
-      if (runo_cgroup_writef (h, field, plain, err, "%" PRIu64, l->limit) < 0)
-        return -1;
-    }
-  return 0;
+  return runo_cgroup_hugetlb_limits (h, res, "limit_in_bytes", err);
 }
 
 int

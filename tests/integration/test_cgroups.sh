@@ -188,3 +188,26 @@ test_thousand_create_delete_cycles_leak_nothing() {
   assert_no_leftovers
   assert_eq "$(ls -A "$ROOT" | grep -v '^\.' | wc -l)" 0
 }
+
+# hugetlb lives on the cgroup2 mount of this hybrid host: each controller
+# is used where it is mounted.
+test_hugepage_limits_where_hugetlb_lives() {
+  local dir
+  dir=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+  [ -n "$dir" ] && grep -qw hugetlb "$dir/cgroup.controllers" || return 0
+  make_bundle
+  edit_config "$T/bundle" '
+d["process"]["args"] = ["sleep", "1000"]
+d["linux"]["resources"]["hugepageLimits"] = [{"pageSize": "2MB", "limit": 4194304}]'
+  on_exit "\"$RUNO\" --root \"$ROOT\" delete --force c1 >/dev/null 2>&1"
+  capture r create --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(cat "$dir/runo-test-${T##*/}-bundle/hugetlb.2MB.max")" 4194304
+  [ ! -e "$dir/runo-test-${T##*/}-bundle/hugetlb.2MB.rsvd.max" ] ||
+    assert_eq "$(cat "$dir/runo-test-${T##*/}-bundle/hugetlb.2MB.rsvd.max")" 4194304
+  edit_config "$T/bundle" 'd["linux"]["resources"]["hugepageLimits"] = [{"pageSize": "3MB", "limit": 1}]'
+  capture r create --bundle "$T/bundle" c2
+  assert_error 'huge page size `3MB` not supported by this host'
+  r delete --force c1
+  assert_cgroup_gone
+}
