@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "container_side.h"
 #include "devices.h"
 #include "hooks.h"
 #include "log.h"
@@ -82,7 +83,9 @@ struct create
   char *created;
   runo_cgroup *cgroup;
   bool cgroup_created;
-  runo_seccomp *seccomp; /* compiled before init exists */
+  runo_seccomp *seccomp;  /* compiled before init exists */
+  runo_passed_fds passed; /* the caller's fds for the container */
+  int listen_fds;         /* of them, socket activation's (LISTEN_FDS) */
 };
 
 static void
@@ -119,6 +122,7 @@ create_release (struct create *c)
     close (c->dir_fd);
   if (c->root_fd >= 0)
     close (c->root_fd);
+  runo_passed_fds_release (&c->passed);
   oci_config_free (c->config);
   free (c->config_data);
   free (c->bundle);
@@ -223,8 +227,6 @@ validate (struct create *c, runo_error **err)
   if (config->process->terminal && c->opts->console_socket == NULL
       && c->opts->pty_master == NULL)
     return runo_error_make (err, 0, "process.terminal: needs --console-socket");
-  if (c->opts->preserve_fds < 0)
-    return runo_error_make (err, 0, "--preserve-fds: must not be negative");
   if (runo_process_validate (config->process, err) < 0
       || runo_process_validate_personality (config->linux_->personality, err)
              < 0)
@@ -414,10 +416,6 @@ init_setup (struct create *c, char **state_json, char **exe, runo_error **err)
           < 0)
         return -1;
     }
-  {
-    const int own[] = { c->sync_fd[1], c->fifo_fd };
-    runo_keep_fds_for_exec (c->opts->preserve_fds, own, 2);
-  }
   if (runo_process_finalize_with_seccomp (config->process, c->seccomp, sync,
                                           &warnings, err)
       < 0)
@@ -462,12 +460,19 @@ static void __attribute__ ((noreturn)) container_init (struct create *c)
   cleanup_free char *exe = NULL;
   const oci_config_process *process = c->config->process;
 
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  /* Until it execs, init is runo: no process of the container may ptrace
-     it or open its /proc files (exe, fds, mem).  execve resets this. */
-  prctl (PR_SET_DUMPABLE, 0);
-  close (c->sync_fd[0]);
+  {
+    const int own[] = { c->sync_fd[1], c->fifo_fd };
+
+    /* First: nothing of the host the runtime holds stays open here. */
+    if (runo_container_side_enter (&c->passed, own, 2) < 0)
+      {
+        runo_error_errno (&err, "close the runtime's fds");
+        runo_sync_report_error (c->sync_fd[1], &err);
+        _exit (EXIT_FAILURE);
+      }
+  }
   c->sync_fd[0] = -1;
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (init_setup (c, &state_json, &exe, &err) < 0)
     {
       runo_sync_report_error (c->sync_fd[1], &err);
@@ -482,14 +487,7 @@ static void __attribute__ ((noreturn)) container_init (struct create *c)
                          "startContainer", state_json, &err)
              < 0)
     _exit (EXIT_FAILURE);
-  {
-    /* `run` blocks signals to forward them; the process starts clean. */
-    sigset_t none;
-    sigemptyset (&none);
-    sigprocmask (SIG_SETMASK, &none, NULL);
-  }
-  execve (exe, runo_null_terminated (process->args, process->args_len, NULL),
-          runo_null_terminated (process->env, process->env_len, NULL));
+  runo_container_side_execve (process, exe, &c->passed);
   _exit (127);
 }
 
@@ -521,8 +519,22 @@ static void __attribute__ ((noreturn)) joiner (struct create *c)
 {
   runo_error *err = NULL;
   int sync = c->sync_fd[1];
+  int own[RUNO_NS_COUNT + 2];
   pid_t pid;
+  int i;
 
+  /* It joins namespaces that are not the host's: with nothing of the
+     host's open but what it needs. */
+  own[0] = sync;
+  own[1] = c->fifo_fd;
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    own[i + 2] = c->ns.join_fds[i];
+  if (runo_container_side_enter (&c->passed, own, RUNO_NS_COUNT + 2) < 0)
+    {
+      runo_error_errno (&err, "close the runtime's fds");
+      goto fail;
+    }
+  c->sync_fd[0] = -1;
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (runo_namespaces_join (&c->ns, &err) < 0)
     goto fail;
@@ -846,6 +858,21 @@ compile_seccomp (struct create *c, runo_error **err)
   return 0;
 }
 
+/* The activated sockets are fds 3.. of the container's init, which is
+   what LISTEN_PID names. */
+static void
+pass_listen_fds (oci_config_process *process, int n)
+{
+  char **env = realloc (process->env, (process->env_len + 2) * sizeof (char *));
+
+  if (env == NULL)
+    abort ();
+  env[process->env_len++] = runo_xasprintf ("LISTEN_FDS=%d", n);
+  env[process->env_len++] = runo_xstrdup ("LISTEN_PID=1");
+  process->env = env;
+  process->env_present = true;
+}
+
 static int
 do_create (struct create *c, runo_error **err)
 {
@@ -855,6 +882,8 @@ do_create (struct create *c, runo_error **err)
     return -1;
   if (validate (c, err) < 0)
     return -1;
+  if (c->listen_fds > 0)
+    pass_listen_fds (c->config->process, c->listen_fds);
 
   c->root_fd = runo_state_root_open (c->ctx, true, err);
   if (c->root_fd < 0)
@@ -898,6 +927,19 @@ runo_container_create (runo_context *ctx, const runo_create_options *opts,
     c.ns.join_fds[i] = -1;
   if (runo_id_validate (opts->id, err) < 0)
     return -1;
+  if (opts->preserve_fds < 0)
+    return runo_error_make (err, 0, "--preserve-fds: must not be negative");
+  /* Every process of runo that enters the container inherits this: none
+     may be ptraced or have its /proc files opened (exe, fds, mem) by the
+     container's processes before it execs (execve resets it). */
+  prctl (PR_SET_DUMPABLE, 0);
+  /* Before runo opens anything: which of the fds the container is to get
+     are the caller's.  Socket activation's come first, as with runc. */
+  c.listen_fds = runo_listen_fds ();
+  if (c.listen_fds > INT_MAX - 3 - opts->preserve_fds)
+    return runo_error_make (err, 0, "--preserve-fds: too many");
+  runo_passed_fds_collect (c.listen_fds + opts->preserve_fds, ctx->log_fd,
+                           &c.passed);
   if (do_create (&c, err) < 0)
     {
       create_release (&c);

@@ -28,6 +28,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "container_side.h"
 #include "log.h"
 #include "namespaces.h"
 #include "ocispec.h"
@@ -46,8 +47,9 @@ struct exec
   runo_namespaces ns; /* join_fds: the init's namespaces that are not ours */
   int sync_fd[2];
   pid_t pid;
-  runo_seccomp *seccomp; /* the container's filter, applied to exec too */
-  char *state_json;      /* for a seccomp agent */
+  runo_seccomp *seccomp;  /* the container's filter, applied to exec too */
+  char *state_json;       /* for a seccomp agent */
+  runo_passed_fds passed; /* the caller's fds for the process */
 };
 
 static void
@@ -67,6 +69,7 @@ exec_release (struct exec *e)
   runo_cgroup_free (e->cgroup);
   runo_seccomp_free (e->seccomp);
   free (e->state_json);
+  runo_passed_fds_release (&e->passed);
   oci_config_free (e->config);
 }
 
@@ -241,10 +244,6 @@ process_setup (struct exec *e, char **exe, runo_error **err)
     }
   if (runo_process_setup_privileged (e->config, err) < 0)
     return -1;
-  {
-    const int own[] = { sync };
-    runo_keep_fds_for_exec (e->opts->preserve_fds, own, 1);
-  }
   if (runo_process_finalize_with_seccomp (process, e->seccomp, sync, &warnings,
                                           err)
       < 0)
@@ -261,21 +260,23 @@ static void __attribute__ ((noreturn)) exec_child (struct exec *e)
   const oci_config_process *process = e->config->process;
   runo_error *err = NULL;
   cleanup_free char *exe = NULL;
-  sigset_t none;
 
+  /* The joiner kept only what this process needs; the second pass costs
+     one syscall and keeps the rule in one place. */
+  if (runo_container_side_enter (&e->passed, &e->sync_fd[1], 1) < 0)
+    {
+      runo_error_errno (&err, "close the runtime's fds");
+      runo_sync_report_error (e->sync_fd[1], &err);
+      _exit (EXIT_FAILURE);
+    }
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  /* Runo until execve (which resets it): not for the container's eyes. */
-  prctl (PR_SET_DUMPABLE, 0);
   if (process_setup (e, &exe, &err) < 0)
     {
       runo_sync_report_error (e->sync_fd[1], &err);
       _exit (EXIT_FAILURE);
     }
   close (e->sync_fd[1]);
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-  execve (exe, runo_null_terminated (process->args, process->args_len, NULL),
-          runo_null_terminated (process->env, process->env_len, NULL));
+  runo_container_side_execve (process, exe, &e->passed);
   _exit (127);
 }
 
@@ -283,10 +284,11 @@ static void __attribute__ ((noreturn)) joiner (struct exec *e)
 {
   runo_error *err = NULL;
   int sync = e->sync_fd[1];
+  int own[RUNO_NS_COUNT + 1];
   pid_t pid;
+  int i;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  close (e->sync_fd[0]);
   /* execCPUAffinity.initial holds until the process is in the container's
      cgroup (the process inherits it from here); .final is set after. */
   if (runo_process_set_initial_cpu_affinity (e->config->process, 0, &err) < 0)
@@ -295,6 +297,18 @@ static void __attribute__ ((noreturn)) joiner (struct exec *e)
      the process cloned below inherits it. */
   if (e->cgroup && runo_cgroup_enter (e->cgroup, getpid (), &err) < 0)
     goto fail;
+  /* Then, before it joins the container: nothing of the host's open but
+     what it needs. */
+  own[0] = sync;
+  for (i = 0; i < RUNO_NS_COUNT; i++)
+    own[i + 1] = e->ns.join_fds[i];
+  if (runo_container_side_enter (&e->passed, own, RUNO_NS_COUNT + 1) < 0)
+    {
+      runo_error_errno (&err, "close the runtime's fds");
+      goto fail;
+    }
+  e->sync_fd[0] = -1;
+  e->cgroup = NULL; /* its fds are closed: never to be used here again */
   if (runo_namespaces_join (&e->ns, &err) < 0)
     goto fail;
   pid = runo_sync_clone_sibling (0, sync, &err);
@@ -386,6 +400,12 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
   *exit_status = 0;
   for (i = 0; i < RUNO_NS_COUNT; i++)
     e.ns.join_fds[i] = -1;
+  if (opts->preserve_fds < 0)
+    return runo_error_make (err, 0, "--preserve-fds: must not be negative");
+  /* As for create (see there): before any process of runo enters the
+     container, and before runo opens anything. */
+  prctl (PR_SET_DUMPABLE, 0);
+  runo_passed_fds_collect (opts->preserve_fds, ctx->log_fd, &e.passed);
   if (runo_container_open (ctx, opts->id, false, &c, err) < 0)
     goto out;
   if (c.status != RUNO_STATUS_RUNNING)

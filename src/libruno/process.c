@@ -3,6 +3,7 @@
 #include "process.h"
 
 #include "capabilities.h"
+#include "container_side.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "utils.h"
@@ -746,10 +747,11 @@ runo_process_finalize (const oci_config_process *process, char **warnings,
      valid starting point (runc does the same).  Refused as root (e.g. a
      root-squashed NFS volume owned by the user) is tried again later. */
   cwd_pending = false;
-  if (process->cwd && chdir (process->cwd) < 0)
+  if (process->cwd && runo_container_side_chdir (process->cwd, err) < 0)
     {
-      if (errno != EACCES && errno != EPERM)
-        return runo_error_errno (err, "chdir to cwd `%s`", process->cwd);
+      if ((*err)->errnum != EACCES && (*err)->errnum != EPERM)
+        return -1;
+      runo_error_release (err);
       cwd_pending = true;
     }
 
@@ -787,8 +789,8 @@ runo_process_finalize (const oci_config_process *process, char **warnings,
   if (user && user->umask_present)
     umask ((mode_t)(user->umask & 0777));
 
-  if (cwd_pending && chdir (process->cwd) < 0)
-    return runo_error_errno (err, "chdir to cwd `%s`", process->cwd);
+  if (cwd_pending && runo_container_side_chdir (process->cwd, err) < 0)
+    return -1;
 
   if (process->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return runo_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");

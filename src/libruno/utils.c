@@ -247,24 +247,6 @@ runo_null_terminated (char **list, size_t n, char *first_if_empty)
   return out;
 }
 
-void
-runo_keep_fds_for_exec (int preserve, const int *own, size_t n_own)
-{
-  int fd;
-  size_t i;
-
-  for (fd = 3; fd < 3 + preserve; fd++)
-    {
-      bool ours = false;
-
-      for (i = 0; i < n_own; i++)
-        ours = ours || own[i] == fd;
-      if (!ours)
-        fcntl (fd, F_SETFD, 0);
-    }
-  syscall (SYS_close_range, 3 + preserve, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
-}
-
 int
 runo_write_pid_file (const char *path, pid_t pid, runo_error **err)
 {

@@ -80,10 +80,6 @@ char *runo_xstrdup (const char *s);
    allocated: free it, not the strings. */
 char **runo_null_terminated (char **list, size_t n, char *first_if_empty);
 
-/* Before exec: keep fds 3 .. 3+PRESERVE-1 open across exec (except the
-   process's own fds listed in OWN), mark every fd above close-on-exec. */
-void runo_keep_fds_for_exec (int preserve, const int *own, size_t n_own);
-
 /* Write PID to PATH atomically (tmp + rename in the same directory), as
    engines read pid files while they are written. */
 int runo_write_pid_file (const char *path, pid_t pid, runo_error **err);

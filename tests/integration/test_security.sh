@@ -42,3 +42,148 @@ test_no_host_fd_leaks_into_the_container() {
   assert_match "$out" '^0 1 2 [3-9] '$'\n''?/$'
   exec 7<&-
 }
+
+# CVE-2024-21626 class: a cwd of /proc/self/fd/N names whatever directory
+# the runtime still holds open as fd N when the process enters it (state
+# root, state dir, cgroup dirs).  Every such cwd is refused, and no host
+# directory is reachable from the process.
+test_cwd_through_proc_self_fd_is_refused_for_run() {
+  make_bundle
+  local n
+  for n in $(seq 3 20); do
+    edit_config "$T/bundle" "
+d['process']['cwd'] = '/proc/self/fd/$n'
+d['process']['args'] = ['sh', '-c', 'readlink /proc/self/cwd; ls ../../../../../../ | head -3']"
+    capture r run --bundle "$T/bundle" "c$n"
+    [ "$rc" != 0 ] || fail "cwd /proc/self/fd/$n: ran, with cwd [$out]"
+    assert_error "chdir to cwd \`/proc/self/fd/$n\`"
+    [ ! -e "$ROOT/c$n" ] || fail "state of c$n left behind"
+  done
+  assert_no_leftovers
+}
+
+test_cwd_through_proc_self_fd_is_refused_for_exec() {
+  make_bundle
+  edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1000"]'
+  delete_on_exit c1
+  r run -d --bundle "$T/bundle" c1
+  wait_status c1 running
+  local n
+  for n in 3 $(seq 12 20); do
+    capture r exec --cwd "/proc/self/fd/$n" c1 sh -c 'readlink /proc/self/cwd; ls ../../../../../../ | head -3'
+    [ "$rc" != 0 ] || fail "exec --cwd /proc/self/fd/$n: ran, with cwd [$out]"
+    assert_error "chdir to cwd \`/proc/self/fd/$n\`"
+  done
+  # A plain cwd still works.
+  capture r exec --cwd /etc c1 sh -c 'readlink /proc/self/cwd'
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" /etc
+}
+
+# The open fds of a shell, listed without opening any (test is a builtin
+# that stats; eval reads no file): $fd_list_cmd runs the list kept in $L,
+# which fd_lister_env gives to the container's process.
+export fd_lister='i=0; l=; while [ $i -lt 64 ]; do [ -e /proc/self/fd/$i ] && l="$l $i"; i=$((i+1)); done; echo $l'
+fd_list_cmd='eval "$L"'
+fd_lister_env='import os; d["process"]["env"].append("L=" + os.environ["fd_lister"])'
+
+# While created, init is runo: it holds stdio and the exec fifo, nothing
+# of the host's directories.  After start, the process holds 0-2 only.
+test_init_and_exec_hold_only_stdio_and_their_own_fds() {
+  make_bundle
+  edit_config "$T/bundle" "d['process']['args'] = ['sh', '-c', 'exec >/tmp/fds; $fd_list_cmd; exec sleep 1000']
+d['root']['readonly'] = False
+$fd_lister_env"
+  delete_on_exit c1
+  exec 7<"$T"
+  r create --bundle "$T/bundle" --pid-file "$T/pid" c1
+  exec 7<&-
+  local pid fds f
+  pid=$(cat "$T/pid")
+  fds=
+  for f in /proc/"$pid"/fd/*; do
+    case $(readlink "$f") in
+      */exec.fifo) ;;
+      *) [ "${f##*/}" -le 2 ] || fds="$fds ${f##*/}=$(readlink "$f")" ;;
+    esac
+  done
+  [ -z "$fds" ] || fail "init holds more than stdio and exec.fifo:$fds"
+  r start c1
+  wait_status c1 running
+  for f in $(seq 50); do [ -s "$T/bundle/rootfs/tmp/fds" ] && break; sleep 0.1; done
+  assert_eq "$(cat "$T/bundle/rootfs/tmp/fds")" "0 1 2"
+  capture r exec c1 sh -c "$fd_list_cmd"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" "0 1 2"
+}
+
+# --preserve-fds N passes the caller's fds among 3..3+N-1, and only those:
+# a runtime fd that happens to sit in a gap of the range (here the --log
+# file, and whatever runo opens next) is not passed.
+test_preserve_fds_with_gaps_passes_only_the_callers_fds() {
+  make_bundle
+  edit_config "$T/bundle" "d['process']['args'] = ['sh', '-c', '$fd_list_cmd; readlink /proc/self/fd/3; readlink /proc/self/fd/5; true']
+$fd_lister_env"
+  echo three >"$T/three"
+  echo five >"$T/five"
+  # Whatever the test's shell holds is closed first (bash -c execs the
+  # last command: runo gets exactly these fds).
+  local closefds='for f in $(seq 3 30); do eval "exec $f<&-"; done'
+  capture bash -c "$closefds"'; exec 3<"$1" 5<"$2"; "$RUNO" --root "$ROOT" --log "$3" run --preserve-fds 6 --bundle "$4" c1' \
+    _ "$T/three" "$T/five" "$T/log" "$T/bundle"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" "0 1 2 3 5"$'\n'"$T/three"$'\n'"$T/five"
+  # No fds of the caller at all: the log file sits at 3, the runtime's
+  # directories after it; none reaches the container.
+  capture bash -c "$closefds"'; "$RUNO" --root "$ROOT" --log "$1" run --preserve-fds 10 --bundle "$2" c2' \
+    _ "$T/log" "$T/bundle"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "${out%%$'\n'*}" "0 1 2"
+  edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1000"]'
+  delete_on_exit c3
+  r run -d --bundle "$T/bundle" c3
+  wait_status c3 running
+  capture bash -c "$closefds"'; exec 4<"$1"; "$RUNO" --root "$ROOT" --log "$2" exec --preserve-fds 5 c3 sh -c "$3; readlink /proc/self/fd/4"' \
+    _ "$T/three" "$T/log" "$fd_list_cmd"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" "0 1 2 4"$'\n'"$T/three"
+}
+
+# Socket activation: LISTEN_FDS=N hands fds 3.. to the container, with the
+# variables that tell the process so.
+test_listen_fds_are_passed_to_init() {
+  make_bundle
+  edit_config "$T/bundle" "d['process']['args'] = ['sh', '-c', '$fd_list_cmd; echo \$LISTEN_FDS \$LISTEN_PID; readlink /proc/self/fd/4']
+$fd_lister_env"
+  echo x >"$T/sock"
+  local closefds='for f in $(seq 3 30); do eval "exec $f<&-"; done'
+  capture bash -c "$closefds"'; exec 3<"$1" 4<"$1" 5<"$1"; LISTEN_FDS=2 "$RUNO" --root "$ROOT" run --bundle "$2" c1' _ "$T/sock" "$T/bundle"
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" "0 1 2 3 4"$'\n'"2 1"$'\n'"$T/sock"
+}
+
+# Every process runo makes on the way into a container is non-dumpable
+# from birth: the runtime marks itself before it forks or clones, so that
+# no container process can ptrace one of them (or open its /proc files)
+# between its clone and its execve.
+test_no_runtime_process_is_dumpable_when_it_enters_the_container() {
+  make_bundle
+  # A time namespace: create goes through its intermediate process.
+  edit_config "$T/bundle" 'd["linux"]["namespaces"].append({"type": "time"})'
+  delete_on_exit c2
+  local cmd first
+  for cmd in "run --bundle $T/bundle c1" "exec c2 true"; do
+    if [ "${cmd%% *}" = exec ]; then
+      edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1000"]'
+      r run -d --bundle "$T/bundle" c2
+      wait_status c2 running
+    fi
+    capture strace -f -qq -e trace=prctl,clone,clone3,fork,vfork,setns,unshare -o "$T/strace" \
+      "$RUNO" --root "$ROOT" $cmd
+    assert_eq "$rc" 0 "$err"
+    # In time order, the first of these calls must be the prctl.
+    first=$(grep -m1 -E 'PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)|clone|fork|setns|unshare' "$T/strace")
+    assert_match "$first" 'prctl\(PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)' "$cmd: $(grep -v CAPBSET "$T/strace" | head -5)"
+    grep -qE 'setns\(|unshare\(CLONE_NEWTIME' "$T/strace" || fail "$cmd: no namespace joined: the test does not test"
+  done
+}
