@@ -6,7 +6,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake libtool pkg-config git ca-certificates \
   libyajl-dev libseccomp-dev libcap-dev libmnl-dev check libsubunit-dev \
-  python3 go-md2man busybox-static iproute2 procps \
+  python3 go-md2man busybox-static iproute2 procps strace \
   golang-github-containers-common >/dev/null
 # The engines the end-to-end tests drive (tests/e2e): Podman with conmon and
 # its CNI bridge, containerd with ctr.
