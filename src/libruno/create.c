@@ -57,6 +57,7 @@
 #include "seccomp.h"
 #include "state.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "userns.h"
 #include "utils.h"
@@ -227,6 +228,8 @@ validate (struct create *c, runo_error **err)
   if (config->process->terminal && c->opts->console_socket == NULL
       && c->opts->pty_master == NULL)
     return runo_error_make (err, 0, "process.terminal: needs --console-socket");
+  if (runo_sysctl_validate (config->linux_->sysctl, ns, err) < 0)
+    return -1;
   if (runo_process_validate (config->process, err) < 0
       || runo_process_validate_personality (config->linux_->personality, err)
              < 0)
@@ -245,33 +248,6 @@ init_become_root (void)
      user is set later anyway. */
   if (setresgid (0, 0, 0) == 0)
     (void)!setresuid (0, 0, 0);
-}
-
-static int
-init_sysctl (const oci_map_string *sysctl, runo_error **err)
-{
-  size_t i;
-
-  for (i = 0; sysctl && i < sysctl->len; i++)
-    {
-      cleanup_free char *path
-          = runo_xasprintf ("/proc/sys/%s", sysctl->keys[i]);
-      cleanup_close int fd = -1;
-      char *p;
-
-      for (p = path + strlen ("/proc/sys/"); *p; p++)
-        if (*p == '.')
-          *p = '/';
-      if (strstr (path, "/../") || strstr (path, "/./"))
-        return runo_error_make (err, 0, "linux.sysctl: invalid key `%s`",
-                                sysctl->keys[i]);
-      fd = open (path, O_WRONLY | O_CLOEXEC);
-      if (fd < 0
-          || runo_write_all (fd, sysctl->values[i], strlen (sysctl->values[i]))
-                 < 0)
-        return runo_error_errno (err, "linux.sysctl: `%s`", sysctl->keys[i]);
-    }
-  return 0;
 }
 
 static int
@@ -375,7 +351,7 @@ init_setup (struct create *c, char **state_json, char **exe, runo_error **err)
   if ((c->ns.new_flags & CLONE_NEWNET) && runo_netlink_loopback_up (err) < 0)
     return runo_error_wrap (err, "bring up lo");
   if (init_uts (config, err) < 0
-      || init_sysctl (config->linux_->sysctl, err) < 0)
+      || runo_sysctl_apply (config->linux_->sysctl, err) < 0)
     return -1;
   if (!c->opts->no_new_keyring)
     init_session_keyring (c->opts->id);

@@ -187,3 +187,98 @@ test_no_runtime_process_is_dumpable_when_it_enters_the_container() {
     grep -qE 'setns\(|unshare\(CLONE_NEWTIME' "$T/strace" || fail "$cmd: no namespace joined: the test does not test"
   done
 }
+
+# linux.sysctl is written from inside the container: a key that is not
+# namespaced, or whose namespace the container shares with the host,
+# changes the host.  Each run below would have changed a host value; the
+# value is restored at the end whatever happens, and checked unchanged.
+_sysctl_guard() {
+  local f=/proc/sys/$1
+  local v
+  v=$(cat "$f")
+  on_exit "printf '%s\n' '$v' > $f"
+  eval "host_$2=\$v"
+}
+
+_without_ns() {
+  edit_config "$T/bundle" "d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != '$1']"
+}
+
+test_sysctl_of_a_namespace_the_container_shares_is_refused() {
+  local host_msgmax host_qmax host_ping host_swap
+  _sysctl_guard kernel/msgmax msgmax
+  _sysctl_guard fs/mqueue/queues_max qmax
+  _sysctl_guard net/ipv4/ping_group_range ping
+  _sysctl_guard vm/swappiness swap
+  make_bundle
+  # The host's IPC namespace: kernel.msg*, fs.mqueue.* refused.
+  _without_ns ipc
+  local kv
+  for kv in '"kernel.msgmax": "4243"' '"fs.mqueue.queues_max": "77"' '"kernel/msgmax": "4243"'; do
+    edit_config "$T/bundle" "d['linux']['sysctl'] = {$kv}"
+    capture r run --bundle "$T/bundle" c1
+    assert_error "linux.sysctl: .*needs an ipc namespace"
+  done
+  # Joined by path, but it is the host's own: refused too.
+  edit_config "$T/bundle" "d['linux']['namespaces'].append({'type': 'ipc', 'path': '/proc/$$/ns/ipc'})"
+  capture r run --bundle "$T/bundle" c1
+  assert_error "linux.sysctl: .*needs an ipc namespace"
+  assert_eq "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
+  assert_eq "$(cat /proc/sys/fs/mqueue/queues_max)" "$host_qmax"
+  # The host's network namespace: net.* refused.
+  make_bundle "$T/b2"
+  edit_config "$T/b2" "
+d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 'network']
+d['linux']['sysctl'] = {'net.ipv4.ping_group_range': '0 1'}"
+  capture r run --bundle "$T/b2" c1
+  assert_error "linux.sysctl: .*needs a network namespace"
+  assert_eq "$(cat /proc/sys/net/ipv4/ping_group_range)" "$host_ping"
+  # Not namespaced at all, or the UTS ones the config has fields for.
+  edit_config "$T/b2" "d['linux']['sysctl'] = {'vm.swappiness': '13'}"
+  capture r run --bundle "$T/b2" c1
+  assert_error "linux.sysctl: \`vm.swappiness\`: not a namespaced sysctl"
+  assert_eq "$(cat /proc/sys/vm/swappiness)" "$host_swap"
+  edit_config "$T/b2" "d['linux']['sysctl'] = {'kernel.hostname': 'evil'}"
+  capture r run --bundle "$T/b2" c1
+  assert_error "linux.sysctl: \`kernel.hostname\`: set \`hostname\`"
+  for kv in '"net..ipv4": "1"' '"net/../kernel/msgmax": "1"' '"net.ipv4.": "1"'; do
+    edit_config "$T/b2" "d['linux']['sysctl'] = {$kv}"
+    capture r run --bundle "$T/b2" c1
+    assert_error "linux.sysctl: invalid key"
+  done
+  assert_no_leftovers
+}
+
+test_sysctl_of_the_containers_own_namespaces_is_applied() {
+  local host_msgmax host_qmax host_ping
+  _sysctl_guard kernel/msgmax msgmax
+  _sysctl_guard fs/mqueue/queues_max qmax
+  _sysctl_guard net/ipv4/ping_group_range ping
+  make_bundle
+  edit_config "$T/bundle" '
+d["linux"]["sysctl"] = {"kernel.msgmax": "4243", "fs/mqueue/queues_max": "77", "net.ipv4.ping_group_range": "0 1"}
+d["process"]["args"] = ["cat", "/proc/sys/kernel/msgmax", "/proc/sys/fs/mqueue/queues_max", "/proc/sys/net/ipv4/ping_group_range"]'
+  capture r run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" $'4243\n77\n0\t1'
+  # A network namespace joined by path that is not the host's.
+  unshare --net sleep 1000 &
+  local holder=$!
+  on_exit "kill $holder; wait $holder"
+  local i
+  for i in $(seq 50); do
+    [ "$(ns_inode "$holder" net)" != "$(ns_inode self net)" ] && break
+    sleep 0.1
+  done
+  edit_config "$T/bundle" "
+d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/proc/$holder/ns/net'}]
+d['linux']['sysctl'] = {'net.ipv4.ping_group_range': '0 2'}
+d['process']['args'] = ['cat', '/proc/sys/net/ipv4/ping_group_range']"
+  capture r run --bundle "$T/bundle" c2
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" $'0\t2'
+  assert_eq "$(nsenter --net=/proc/$holder/ns/net cat /proc/sys/net/ipv4/ping_group_range)" $'0\t2'
+  assert_eq "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
+  assert_eq "$(cat /proc/sys/fs/mqueue/queues_max)" "$host_qmax"
+  assert_eq "$(cat /proc/sys/net/ipv4/ping_group_range)" "$host_ping"
+}
