@@ -153,3 +153,17 @@ d["process"]["args"] = ["sleep", "1000"]
   [ "$rc" != 0 ] || fail "the disk is still readable after the deny-all update"
   assert_eq "$out" "null-ok"
 }
+
+test_bad_device_rule_leaves_nothing() {
+  make_bundle
+  local cg
+  cg=$(json_get "$T/bundle/config.json" 'd["linux"]["cgroupsPath"]')
+  edit_config "$T/bundle" 'd["linux"]["resources"]["devices"].append({"allow": True, "type": "x", "access": "rwm"})'
+  capture r create --bundle "$T/bundle" bad
+  assert_error 'linux.resources.devices\[1\]: invalid type `x`'
+  edit_config "$T/bundle" 'd["linux"]["resources"]["devices"] = [{"allow": True, "type": "c", "access": "rwq"}]'
+  capture r create --bundle "$T/bundle" bad
+  assert_error 'linux.resources.devices\[0\]: invalid access `rwq`'
+  [ ! -e "/sys/fs/cgroup/devices$cg" ] || fail "cgroup left behind"
+  assert_no_leftovers
+}
