@@ -377,6 +377,14 @@ runo_devices_cgroup_policy (oci_linux_device_cgroup *const *rules,
                                 "linux.resources.devices[%zu]: invalid access "
                                 "`%s`",
                                 i, access);
+      /* The v2 filter compares 32 bits: a bigger number must not wrap
+         onto another device. */
+      if ((d->major_present && d->major > 0xfff)
+          || (d->minor_present && d->minor > 0xfffff))
+        return runo_error_make (err, 0,
+                                "linux.resources.devices[%zu]: major/minor "
+                                "%lld:%lld out of range",
+                                i, (long long)d->major, (long long)d->minor);
       r->allow = d->allow;
       r->type = type[0];
       r->major

@@ -164,6 +164,10 @@ test_bad_device_rule_leaves_nothing() {
   edit_config "$T/bundle" 'd["linux"]["resources"]["devices"] = [{"allow": True, "type": "c", "access": "rwq"}]'
   capture r create --bundle "$T/bundle" bad
   assert_error 'linux.resources.devices\[0\]: invalid access `rwq`'
+  # 2^32 + 8 would be major 8 (disks) for a 32-bit compare.
+  edit_config "$T/bundle" 'd["linux"]["resources"]["devices"] = [{"allow": True, "type": "b", "major": 4294967304, "access": "r"}]'
+  capture r create --bundle "$T/bundle" bad
+  assert_error 'linux.resources.devices\[0\]: major/minor 4294967304:0 out of range'
   [ ! -e "/sys/fs/cgroup/devices$cg" ] || fail "cgroup left behind"
   assert_no_leftovers
 }
