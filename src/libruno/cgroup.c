@@ -1308,6 +1308,32 @@ runo_cgroup_hugetlb_limits (struct runo_cgroup_hierarchy *h,
 }
 
 int
+runo_cgroup_apply_devices (runo_cgroup *cg,
+                           const oci_config_linux_resources *res,
+                           oci_linux_device *const *devs, size_t n_devs,
+                           runo_error **err)
+{
+  cleanup_free struct runo_device_rule *rules = NULL;
+  struct runo_cgroup_hierarchy *h;
+  size_t n;
+
+  if (runo_devices_cgroup_policy (res ? res->devices : NULL,
+                                  res ? res->devices_len : 0, devs, n_devs,
+                                  &rules, &n, err)
+      < 0)
+    return -1;
+  /* The device filter of v2 is a BPF program, not a controller. */
+  h = runo_cgroup_v1_find (cg, "devices");
+  if (h)
+    return runo_cgroup_v1_devices (h, rules, n, err);
+  if (cg->unified)
+    return runo_cgroup_v2_devices (cg->unified, rules, n, err);
+  return runo_error_make (err, 0,
+                          "linux.resources.devices: devices controller not "
+                          "mounted");
+}
+
+int
 runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
                    runo_error **err)
 {
@@ -1347,21 +1373,9 @@ runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
   if (res->rdma && res->rdma->len > 0)
     APPLY ("linux.resources.rdma", "rdma", "rdma", runo_cgroup_rdma,
            runo_cgroup_rdma, res->rdma);
-  if (res->devices_len > 0)
-    {
-      /* The device filter of v2 is a BPF program, not a controller. */
-      struct runo_cgroup_hierarchy *h = runo_cgroup_v1_find (cg, "devices");
-
-      if (h && runo_cgroup_v1_devices (h, res, err) < 0)
-        return -1;
-      if (h == NULL && cg->unified
-          && runo_cgroup_v2_devices (cg->unified, res, err) < 0)
-        return -1;
-      if (h == NULL && cg->unified == NULL)
-        return runo_error_make (err, 0,
-                                "linux.resources.devices: devices controller "
-                                "not mounted");
-    }
+  if (res->devices_len > 0
+      && runo_cgroup_apply_devices (cg, res, NULL, 0, err) < 0)
+    return -1;
   if (res->unified && res->unified->len > 0)
     {
       if (cg->unified == NULL)

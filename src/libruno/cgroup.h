@@ -100,10 +100,22 @@ int runo_cgroup_create (runo_cgroup *cg, runo_error **err);
    update: only fields present are written.  A setting the host cannot
    honour (controller not mounted, knob missing, no v2 equivalent) is an
    error, except "-1 = unlimited" values that are already the case.
-   Devices: v1 devices.allow/deny in order; on v2 a BPF device filter
-   (last matching rule wins, as on v1) that replaces the previous one. */
+   Devices, when RES has rules: runo_cgroup_apply_devices with RES's rules
+   and no linux.devices (an update). */
 int runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
                        runo_error **err);
+
+/* Replace the cgroup's device policy by the one devices.h
+   runo_devices_cgroup_policy makes of RES's rules (RES may be NULL) and
+   the nodes of DEVS (linux.devices, N_DEVS of them): v1 devices.deny "a"
+   then devices.allow/deny in order; on v2 a BPF device filter (the last
+   matching rule decides, nothing matching is denied) that replaces the
+   previous one.  Needed even with no rules: a new cgroup allows every
+   device. */
+int runo_cgroup_apply_devices (runo_cgroup *cg,
+                               const oci_config_linux_resources *res,
+                               oci_linux_device *const *devs, size_t n_devs,
+                               runo_error **err);
 
 /* Move PID into the cgroup in every hierarchy. */
 int runo_cgroup_enter (runo_cgroup *cg, pid_t pid, runo_error **err);

@@ -3,6 +3,7 @@
 #define RUNO_CGROUP_INTERNAL_H
 
 #include "cgroup.h"
+#include "devices.h"
 
 struct runo_cgroup_hierarchy
 {
@@ -91,7 +92,7 @@ int runo_cgroup_v1_net_prio (struct runo_cgroup_hierarchy *h,
 int runo_cgroup_rdma (struct runo_cgroup_hierarchy *h,
                       const oci_map_linux_rdma *rdma, runo_error **err);
 int runo_cgroup_v1_devices (struct runo_cgroup_hierarchy *h,
-                            const oci_config_linux_resources *res,
+                            const struct runo_device_rule *rules, size_t n,
                             runo_error **err);
 int runo_cgroup_v1_stats (runo_cgroup *cg, struct runo_cgroup_stats *stats,
                           runo_error **err);
@@ -115,8 +116,13 @@ int runo_cgroup_v2_hugetlb (struct runo_cgroup_hierarchy *h,
                             const oci_config_linux_resources *res,
                             runo_error **err);
 int runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
-                            const oci_config_linux_resources *res,
+                            const struct runo_device_rule *rules, size_t n,
                             runo_error **err);
+/* The CGROUP_DEVICE program of the policy RULES (runo_devices_cgroup_policy)
+   into *OUT (malloc'ed, caller frees); returns its length. */
+struct bpf_insn;
+size_t runo_cgroup_v2_device_program (const struct runo_device_rule *rules,
+                                      size_t n, struct bpf_insn **out);
 int runo_cgroup_v2_unified (runo_cgroup *cg, const oci_map_string *unified,
                             runo_error **err);
 int runo_cgroup_v2_stats (runo_cgroup *cg, struct runo_cgroup_stats *stats,

@@ -346,62 +346,57 @@ runo_cgroup_rdma (struct runo_cgroup_hierarchy *h,
   return 0;
 }
 
-/* Validate a device rule and render its "type major:minor access" form;
-   shared with the v2 filter through the same checks. */
-static int
-device_rule (const oci_linux_device_cgroup *d, size_t i, char **out,
-             runo_error **err)
-{
-  const char *type = d->type && d->type[0] ? d->type : "a";
-  const char *access = d->access && d->access[0] ? d->access : "rwm";
-  char major[24] = "*", minor[24] = "*";
-  const char *p;
-
-  if (strlen (type) != 1 || strchr ("abc", type[0]) == NULL)
-    return runo_error_make (
-        err, 0, "linux.resources.devices[%zu]: invalid type `%s`", i, type);
-  for (p = access; *p; p++)
-    if (strchr ("rwm", *p) == NULL)
-      return runo_error_make (err, 0,
-                              "linux.resources.devices[%zu]: invalid access "
-                              "`%s`",
-                              i, access);
-  /* "a" means every device: the kernel ignores the rest of the rule. */
-  if (type[0] == 'a')
-    {
-      *out = runo_xstrdup ("a");
-      return 0;
-    }
-  if (d->major_present && d->major >= 0)
-    snprintf (major, sizeof (major), "%" PRId64, d->major);
-  if (d->minor_present && d->minor >= 0)
-    snprintf (minor, sizeof (minor), "%" PRId64, d->minor);
-  *out = runo_xasprintf ("%s %s:%s %s", type, major, minor, access);
-  return 0;
-}
-
+/* In order: the first rule of a policy, deny "a", drops what the parent
+   cgroup's list let through (a new v1 cgroup starts as a copy of it); the
+   kernel then reads each rule against the current default. */
+#define FIELD "linux.resources.devices"
 int
 runo_cgroup_v1_devices (struct runo_cgroup_hierarchy *h,
-                        const oci_config_linux_resources *res, runo_error **err)
+                        const struct runo_device_rule *rules, size_t n,
+                        runo_error **err)
 {
   size_t i;
 
-  for (i = 0; i < res->devices_len; i++)
+  for (i = 0; i < n; i++)
     {
-      const oci_linux_device_cgroup *d = res->devices[i];
-      cleanup_free char *rule = NULL;
-      cleanup_free char *field
-          = runo_xasprintf ("linux.resources.devices[%zu]", i);
+      const struct runo_device_rule *d = &rules[i];
+      const char *file = d->allow ? "devices.allow" : "devices.deny";
+      char major[24] = "*", minor[24] = "*", access[4];
+      size_t k = 0;
 
-      if (device_rule (d, i, &rule, err) < 0)
+      /* "a" is every device and every access: the kernel reads no more of
+         the line, so "a" for some access only is said per type. */
+      if (d->type == 'a' && d->access == RUNO_DEVICE_ALL)
+        {
+          if (runo_cgroup_write (h, FIELD, file, "a", err) < 0)
+            return -1;
+          continue;
+        }
+      if (d->access & RUNO_DEVICE_READ)
+        access[k++] = 'r';
+      if (d->access & RUNO_DEVICE_WRITE)
+        access[k++] = 'w';
+      if (d->access & RUNO_DEVICE_MKNOD)
+        access[k++] = 'm';
+      access[k] = '\0';
+      if (d->major >= 0)
+        snprintf (major, sizeof (major), "%" PRId64, d->major);
+      if (d->minor >= 0)
+        snprintf (minor, sizeof (minor), "%" PRId64, d->minor);
+      if ((d->type == 'a' || d->type == 'c')
+          && runo_cgroup_writef (h, FIELD, file, err, "c %s:%s %s", major,
+                                 minor, access)
+                 < 0)
         return -1;
-      if (runo_cgroup_write (
-              h, field, d->allow ? "devices.allow" : "devices.deny", rule, err)
-          < 0)
+      if ((d->type == 'a' || d->type == 'b')
+          && runo_cgroup_writef (h, FIELD, file, err, "b %s:%s %s", major,
+                                 minor, access)
+                 < 0)
         return -1;
     }
   return 0;
 }
+#undef FIELD
 
 /* ----- stats -------------------------------------------------------------- */
 

@@ -306,13 +306,12 @@ runo_cgroup_v2_hugetlb (struct runo_cgroup_hierarchy *h,
 /* ----- device filter ---------------------------------------------------------
 
    v2 has no devices controller: access is decided by a BPF program of type
-   CGROUP_DEVICE attached to the cgroup.  The rules are compiled so that, as
-   with v1's devices.allow/deny in order, the last rule that matches
-   decides: blocks are emitted in reverse order, each one falling through to
-   the next when it does not match.  Nothing matching means allowed, as a
-   new v1 cgroup is (configs start with a deny-all rule).  An allow rule
-   matches a request whose access bits it all grants, a deny rule one that
-   asks for any bit it denies. */
+   CGROUP_DEVICE attached to the cgroup.  The last rule of the policy that
+   matches decides: blocks are emitted in reverse order, each one falling
+   through to the next when it does not match, down to the policy's first
+   rule, deny-all, so nothing matching is denied.  An allow rule matches a
+   request whose access bits it all grants, a deny rule one that asks for
+   any bit it denies. */
 
 #define INSN(c, d, s, o, i)                                                    \
   ((struct bpf_insn){                                                          \
@@ -324,41 +323,26 @@ enum
 };
 
 static int
-device_access_bits (const char *access)
+bpf_access (unsigned int access)
 {
-  int bits = 0;
-
-  for (; *access; access++)
-    switch (*access)
-      {
-      case 'r':
-        bits |= BPF_DEVCG_ACC_READ;
-        break;
-      case 'w':
-        bits |= BPF_DEVCG_ACC_WRITE;
-        break;
-      case 'm':
-        bits |= BPF_DEVCG_ACC_MKNOD;
-        break;
-      default:
-        return -1;
-      }
-  return bits;
+  return ((access & RUNO_DEVICE_READ) ? BPF_DEVCG_ACC_READ : 0)
+         | ((access & RUNO_DEVICE_WRITE) ? BPF_DEVCG_ACC_WRITE : 0)
+         | ((access & RUNO_DEVICE_MKNOD) ? BPF_DEVCG_ACC_MKNOD : 0);
 }
 
 /* Emit the block of one rule into OUT; returns its length. */
 static size_t
-device_block (const oci_linux_device_cgroup *d, char type, int access,
-              struct bpf_insn *out)
+device_block (const struct runo_device_rule *d, struct bpf_insn *out)
 {
   const int all
       = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
+  int access = bpf_access (d->access);
   size_t n = 0, i;
 
   /* r2 = device type, r3 = access asked, r4 = major, r5 = minor */
-  if (type != 'a')
+  if (d->type != 'a')
     out[n++] = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
-                     type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+                     d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
   if (access != all)
     {
       out[n++] = INSN (BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_3, 0, 0);
@@ -367,10 +351,10 @@ device_block (const oci_linux_device_cgroup *d, char type, int access,
       out[n++] = INSN (BPF_JMP | (d->allow ? BPF_JNE : BPF_JEQ) | BPF_K,
                        BPF_REG_6, 0, 0, 0);
     }
-  if (type != 'a' && d->major_present && d->major >= 0)
+  if (d->type != 'a' && d->major >= 0)
     out[n++]
         = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)d->major);
-  if (type != 'a' && d->minor_present && d->minor >= 0)
+  if (d->type != 'a' && d->minor >= 0)
     out[n++]
         = INSN (BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)d->minor);
   out[n++] = INSN (BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, d->allow);
@@ -382,6 +366,41 @@ device_block (const oci_linux_device_cgroup *d, char type, int access,
   return n;
 }
 
+size_t
+runo_cgroup_v2_device_program (const struct runo_device_rule *rules, size_t n,
+                               struct bpf_insn **out)
+{
+  struct bpf_insn *insns;
+  size_t len = 0, i;
+  bool decided = false;
+
+  insns = runo_xmalloc0 ((n * MAX_DEVICE_INSNS + 8) * sizeof (*insns));
+  insns[len++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, 0, 0);
+  insns[len++] = INSN (BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
+  insns[len++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1, 0, 0);
+  insns[len++] = INSN (BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
+  insns[len++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0);
+  insns[len++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0);
+  /* A rule matching everything shadows the ones before it: the verifier
+     refuses unreachable code. */
+  for (i = n; i-- > 0 && !decided;)
+    {
+      size_t block = device_block (&rules[i], insns + len);
+
+      decided = block == 2;
+      len += block;
+    }
+  /* Only for a policy without its deny-all: what nothing allows is
+     denied. */
+  if (!decided)
+    {
+      insns[len++] = INSN (BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+      insns[len++] = INSN (BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    }
+  *out = insns;
+  return len;
+}
+
 static int
 sys_bpf (int cmd, union bpf_attr *attr)
 {
@@ -390,7 +409,8 @@ sys_bpf (int cmd, union bpf_attr *attr)
 
 int
 runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
-                        const oci_config_linux_resources *res, runo_error **err)
+                        const struct runo_device_rule *rules, size_t n_rules,
+                        runo_error **err)
 {
   static const char field[] = "linux.resources.devices";
   cleanup_free struct bpf_insn *insns = NULL;
@@ -398,46 +418,11 @@ runo_cgroup_v2_devices (struct runo_cgroup_hierarchy *h,
   union bpf_attr attr;
   uint32_t old_ids[64];
   uint32_t old_count = 64;
-  size_t n = 0, i;
-  bool decided = false;
+  size_t n, i;
   char log[256] = "";
   int dirfd;
 
-  insns = runo_xmalloc0 ((res->devices_len * MAX_DEVICE_INSNS + 8)
-                         * sizeof (*insns));
-  insns[n++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, 0, 0);
-  insns[n++] = INSN (BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
-  insns[n++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1, 0, 0);
-  insns[n++] = INSN (BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
-  insns[n++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0);
-  insns[n++] = INSN (BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0);
-  for (i = res->devices_len; i-- > 0;)
-    {
-      const oci_linux_device_cgroup *d = res->devices[i];
-      const char *type = d->type && d->type[0] ? d->type : "a";
-      int access
-          = device_access_bits (d->access && d->access[0] ? d->access : "rwm");
-
-      if (strlen (type) != 1 || strchr ("abc", type[0]) == NULL)
-        return runo_error_make (err, 0, "%s[%zu]: invalid type `%s`", field, i,
-                                type);
-      if (access < 0)
-        return runo_error_make (err, 0, "%s[%zu]: invalid access `%s`", field,
-                                i, d->access);
-      /* A rule matching everything shadows the ones before it (and the
-         default): the verifier refuses unreachable code. */
-      if (!decided)
-        {
-          size_t len = device_block (d, type[0], access, insns + n);
-          decided = len == 2;
-          n += len;
-        }
-    }
-  if (!decided)
-    {
-      insns[n++] = INSN (BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
-      insns[n++] = INSN (BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-    }
+  n = runo_cgroup_v2_device_program (rules, n_rules, &insns);
 
   memset (&attr, 0, sizeof (attr));
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;

@@ -800,6 +800,7 @@ static int
 setup_cgroup (struct create *c, runo_error **err)
 {
   const oci_config_linux *l = c->config->linux_;
+  oci_config_linux_resources rest;
 
   if (runo_cgroup_new ("/", "/proc/self/mountinfo", "/proc/self/cgroup",
                        l->cgroups_path, c->opts->id, c->ctx->systemd_cgroup,
@@ -809,9 +810,16 @@ setup_cgroup (struct create *c, runo_error **err)
   if (runo_cgroup_create (c->cgroup, err) < 0)
     return runo_error_wrap (err, "cgroup");
   c->cgroup_created = true;
-  if (l->resources && l->resources->devices_len)
-    runo_devices_allow_defaults (l->resources);
-  return runo_cgroup_apply (c->cgroup, l->resources, err);
+  if (runo_cgroup_apply_devices (c->cgroup, l->resources, l->devices,
+                                 l->devices_len, err)
+      < 0)
+    return -1;
+  if (l->resources == NULL)
+    return 0;
+  /* Done above with linux.devices, which runo_cgroup_apply does not know. */
+  rest = *l->resources;
+  rest.devices_len = 0;
+  return runo_cgroup_apply (c->cgroup, &rest, err);
 }
 
 /* Compiled by the runtime (init only installs the program), through the

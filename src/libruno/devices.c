@@ -309,52 +309,110 @@ runo_devices_validate (const oci_config *config, runo_error **err)
   return 0;
 }
 
-/* The devices every container gets (runo_devices_setup makes their nodes)
-   must also be usable whatever the config's device cgroup rules deny, as
-   with runc and crun; plus mknod of any device, which only makes a node. */
-static const struct
-{
-  char type;
-  int64_t major, minor; /* -1: any */
-  const char *access;
-} default_allowed[] = {
-  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" },    { 'c', 1, 3, "rwm" },
-  { 'c', 1, 5, "rwm" }, { 'c', 1, 7, "rwm" },    { 'c', 1, 8, "rwm" },
-  { 'c', 1, 9, "rwm" }, { 'c', 5, 0, "rwm" },    { 'c', 5, 1, "rwm" },
-  { 'c', 5, 2, "rwm" }, { 'c', 136, -1, "rwm" },
+/* Allowed after the config's rules whatever they say, as with runc and
+   crun: the devices every container gets (runo_devices_setup makes most of
+   their nodes; console and the pts come from devpts and the terminal), and
+   mknod of any device, which only makes a node. */
+static const struct runo_device_rule default_allowed[] = {
+  { true, 'c', -1, -1, RUNO_DEVICE_MKNOD },
+  { true, 'b', -1, -1, RUNO_DEVICE_MKNOD },
+  { true, 'c', 1, 3, RUNO_DEVICE_ALL },    /* null */
+  { true, 'c', 1, 5, RUNO_DEVICE_ALL },    /* zero */
+  { true, 'c', 1, 7, RUNO_DEVICE_ALL },    /* full */
+  { true, 'c', 1, 8, RUNO_DEVICE_ALL },    /* random */
+  { true, 'c', 1, 9, RUNO_DEVICE_ALL },    /* urandom */
+  { true, 'c', 5, 0, RUNO_DEVICE_ALL },    /* tty */
+  { true, 'c', 5, 1, RUNO_DEVICE_ALL },    /* console */
+  { true, 'c', 5, 2, RUNO_DEVICE_ALL },    /* ptmx */
+  { true, 'c', 136, -1, RUNO_DEVICE_ALL }, /* pts */
 };
 
-void
-runo_devices_allow_defaults (oci_config_linux_resources *resources)
+static int
+parse_access (const char *access, unsigned int *bits)
 {
-  size_t n = sizeof (default_allowed) / sizeof (default_allowed[0]);
-  size_t old = resources->devices_len, i;
-  oci_linux_device_cgroup **rules;
+  *bits = 0;
+  for (; *access; access++)
+    switch (*access)
+      {
+      case 'r':
+        *bits |= RUNO_DEVICE_READ;
+        break;
+      case 'w':
+        *bits |= RUNO_DEVICE_WRITE;
+        break;
+      case 'm':
+        *bits |= RUNO_DEVICE_MKNOD;
+        break;
+      default:
+        return -1;
+      }
+  return 0;
+}
 
-  rules = realloc (resources->devices, (old + n) * sizeof (*rules));
-  if (rules == NULL)
-    abort ();
-  resources->devices = rules;
-  for (i = 0; i < n; i++)
+int
+runo_devices_cgroup_policy (oci_linux_device_cgroup *const *rules,
+                            size_t n_rules, oci_linux_device *const *devs,
+                            size_t n_devs, struct runo_device_rule **out,
+                            size_t *n_out, runo_error **err)
+{
+  const size_t n_defaults
+      = sizeof (default_allowed) / sizeof (default_allowed[0]);
+  cleanup_free struct runo_device_rule *list = NULL;
+  size_t n = 0, i;
+
+  list = runo_xmalloc0 ((1 + n_rules + n_defaults + n_devs) * sizeof (*list));
+  list[n++] = (struct runo_device_rule){ false, 'a', -1, -1, RUNO_DEVICE_ALL };
+  for (i = 0; i < n_rules; i++)
     {
-      oci_linux_device_cgroup *r = runo_xmalloc0 (sizeof (*r));
-      char type[2] = { default_allowed[i].type, '\0' };
+      const oci_linux_device_cgroup *d = rules[i];
+      const char *type = d->type && d->type[0] ? d->type : "a";
+      const char *access = d->access && d->access[0] ? d->access : "rwm";
+      struct runo_device_rule *r = &list[n++];
 
-      r->allow = r->allow_present = true;
-      r->type = runo_xstrdup (type);
-      if (default_allowed[i].major >= 0)
-        {
-          r->major = default_allowed[i].major;
-          r->major_present = true;
-        }
-      if (default_allowed[i].minor >= 0)
-        {
-          r->minor = default_allowed[i].minor;
-          r->minor_present = true;
-        }
-      r->access = runo_xstrdup (default_allowed[i].access);
-      rules[old + i] = r;
+      if (strlen (type) != 1 || strchr ("abc", type[0]) == NULL)
+        return runo_error_make (
+            err, 0, "linux.resources.devices[%zu]: invalid type `%s`", i, type);
+      if (parse_access (access, &r->access) < 0)
+        return runo_error_make (err, 0,
+                                "linux.resources.devices[%zu]: invalid access "
+                                "`%s`",
+                                i, access);
+      /* The v2 filter compares 32 bits: a bigger number must not wrap
+         onto another device. */
+      if ((d->major_present && d->major > 0xfff)
+          || (d->minor_present && d->minor > 0xfffff))
+        return runo_error_make (err, 0,
+                                "linux.resources.devices[%zu]: major/minor "
+                                "%lld:%lld out of range",
+                                i, (long long)d->major, (long long)d->minor);
+      r->allow = d->allow;
+      r->type = type[0];
+      r->major
+          = type[0] != 'a' && d->major_present && d->major >= 0 ? d->major : -1;
+      r->minor
+          = type[0] != 'a' && d->minor_present && d->minor >= 0 ? d->minor : -1;
     }
-  resources->devices_len = old + n;
-  resources->devices_present = true;
+  memcpy (list + n, default_allowed, sizeof (default_allowed));
+  n += n_defaults;
+  for (i = 0; i < n_devs; i++)
+    {
+      const oci_linux_device *d = devs[i];
+
+      /* A fifo is no business of the device cgroup. */
+      if (d->type == NULL || d->type[0] == 'p')
+        continue;
+      /* runo_devices_validate refuses these; never widen them to "any". */
+      if (!d->major_present || !d->minor_present || d->major < 0
+          || d->minor < 0)
+        return runo_error_make (err, 0,
+                                "linux.devices[%zu]: major and minor are "
+                                "required for type \"%s\"",
+                                i, d->type);
+      list[n++]
+          = (struct runo_device_rule){ true, d->type[0] == 'b' ? 'b' : 'c',
+                                       d->major, d->minor, RUNO_DEVICE_ALL };
+    }
+  *out = steal_pointer (&list);
+  *n_out = n;
+  return 0;
 }

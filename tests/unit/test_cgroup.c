@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,11 +17,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "libruno/cgroup.h"
 #include "libruno/cgroup_internal.h" /* the weight conversions */
+#include "libruno/devices.h"
 #include "libruno/utils.h"
 
 /* Created by the parent (unchecked fixture) so that it is removed even
@@ -464,8 +467,9 @@ START_TEST (apply_v1_writes_v1_files)
   ASSERT_FILE (root, "sys/fs/cgroup/cpuset/c1/cpuset.mems", "0");
   ASSERT_FILE (root, "sys/fs/cgroup/pids/c1/pids.max", "max");
   ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.deny", "a");
-  /* files are truncated on each write: the last allow rule remains */
-  ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.allow", "b 8:* r");
+  /* files are truncated on each write: the last allow rule remains, the
+     last default (the config's rules come before the defaults) */
+  ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.allow", "c 136:* rwm");
   ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.bfq.weight", "300");
   ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.throttle.read_bps_device",
                "8:0 1048576");
@@ -480,7 +484,9 @@ START_TEST (apply_v1_writes_v1_files)
                                 "\"access\":\"rwm\"}]}",
                                 &err),
                     0);
-  ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.allow", "c 1:3 rwm");
+  /* an update with rules applies the whole policy again, defaults too */
+  ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.deny", "a");
+  ASSERT_FILE (root, "sys/fs/cgroup/devices/c1/devices.allow", "c 136:* rwm");
   runo_cgroup_free (cg);
 }
 END_TEST
@@ -961,8 +967,284 @@ START_TEST (real_destroy_waits_for_exiting_processes)
 }
 END_TEST
 
-/* Open /dev/null and /dev/zero from a process in CG: bit 0 set when
-   /dev/null opened, bit 1 when /dev/zero did. */
+/* ----- device policy and the v2 program -------------------------------------
+ */
+
+/* A config with linux.resources.devices RULES and linux.devices DEVS. */
+static oci_config *
+device_config (const char *rules, const char *devs)
+{
+  cleanup_free char *doc = runo_xasprintf (
+      "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":{\"devices\":%s},"
+      "\"devices\":%s}}",
+      rules, devs);
+  oci_config *config;
+  char *perr = NULL;
+
+  config = oci_config_parse_data (doc, strlen (doc), "config.json", &perr);
+  ck_assert_msg (config != NULL, "parse: %s", perr ? perr : "?");
+  return config;
+}
+
+static size_t
+device_policy (const char *rules, const char *devs,
+               struct runo_device_rule **out)
+{
+  cleanup_error runo_error *err = NULL;
+  oci_config *config = device_config (rules, devs);
+  const oci_config_linux *lx = config->linux_;
+  size_t n = 0;
+
+  ck_assert_msg (runo_devices_cgroup_policy (
+                     lx->resources->devices, lx->resources->devices_len,
+                     lx->devices, lx->devices_len, out, &n, &err)
+                     == 0,
+                 "%s", err ? err->msg : "");
+  oci_config_free (config);
+  return n;
+}
+
+static void
+assert_rule (const struct runo_device_rule *r, bool allow, char type,
+             int64_t major, int64_t minor, unsigned int access)
+{
+  ck_assert_msg (r->allow == allow && r->type == type && r->major == major
+                     && r->minor == minor && r->access == access,
+                 "rule %s %c %lld:%lld %u", r->allow ? "allow" : "deny",
+                 r->type, (long long)r->major, (long long)r->minor, r->access);
+}
+
+START_TEST (device_policy_denies_all_then_config_then_defaults)
+{
+  const unsigned int rwm = RUNO_DEVICE_ALL;
+  cleanup_free struct runo_device_rule *rules = NULL;
+  cleanup_error runo_error *err = NULL;
+  size_t n;
+
+  /* nothing in the config: deny all, then the defaults only */
+  n = device_policy ("[]", "[]", &rules);
+  ck_assert_uint_eq (n, 12);
+  assert_rule (&rules[0], false, 'a', -1, -1, rwm);
+  assert_rule (&rules[1], true, 'c', -1, -1, RUNO_DEVICE_MKNOD);
+  assert_rule (&rules[2], true, 'b', -1, -1, RUNO_DEVICE_MKNOD);
+  assert_rule (&rules[3], true, 'c', 1, 3, rwm);
+  assert_rule (&rules[11], true, 'c', 136, -1, rwm);
+  free (rules);
+
+  /* the config's rules in order, then the defaults, then linux.devices
+     (the fifo is none of the cgroup's business) */
+  n = device_policy (
+      "[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"b\","
+      "\"major\":7,\"minor\":0,\"access\":\"r\"},{\"allow\":false,\"type\":"
+      "\"c\",\"major\":1,\"minor\":3,\"access\":\"\"},{\"allow\":true,"
+      "\"type\":\"a\",\"major\":8,\"access\":\"wm\"}]",
+      "[{\"path\":\"/dev/f\",\"type\":\"p\"},{\"path\":\"/dev/t\",\"type\":"
+      "\"u\",\"major\":10,\"minor\":200},{\"path\":\"/dev/d\",\"type\":\"b\","
+      "\"major\":8,\"minor\":1}]",
+      &rules);
+  ck_assert_uint_eq (n, 1 + 4 + 11 + 2);
+  assert_rule (&rules[0], false, 'a', -1, -1, rwm);
+  assert_rule (&rules[1], false, 'a', -1, -1, rwm);
+  assert_rule (&rules[2], true, 'b', 7, 0, RUNO_DEVICE_READ);
+  assert_rule (&rules[3], false, 'c', 1, 3, rwm);
+  assert_rule (&rules[4], true, 'a', -1, -1,
+               RUNO_DEVICE_WRITE | RUNO_DEVICE_MKNOD);
+  assert_rule (&rules[5], true, 'c', -1, -1, RUNO_DEVICE_MKNOD);
+  assert_rule (&rules[16], true, 'c', 10, 200, rwm);
+  assert_rule (&rules[17], true, 'b', 8, 1, rwm);
+  free (rules);
+  rules = NULL;
+
+  {
+    oci_config *config
+        = device_config ("[{\"allow\":true,\"type\":\"x\"}]", "[]");
+    ck_assert_int_lt (
+        runo_devices_cgroup_policy (config->linux_->resources->devices, 1, NULL,
+                                    0, &rules, &n, &err),
+        0);
+    ASSERT_ERROR (err, "linux.resources.devices[0]: invalid type `x`");
+    oci_config_free (config);
+    config = device_config ("[{\"allow\":true,\"access\":\"rwx\"}]", "[]");
+    ck_assert_int_lt (
+        runo_devices_cgroup_policy (config->linux_->resources->devices, 1, NULL,
+                                    0, &rules, &n, &err),
+        0);
+    ASSERT_ERROR (err, "linux.resources.devices[0]: invalid access `rwx`");
+    oci_config_free (config);
+  }
+}
+END_TEST
+
+/* Run the CGROUP_DEVICE program P on a request, as the kernel would:
+   returns its verdict (1 allow, 0 deny).  Knows the instructions the
+   compiler uses only. */
+static int
+run_program (const struct bpf_insn *p, size_t n, int type, int access,
+             uint32_t major, uint32_t minor)
+{
+  uint32_t ctx[3] = { (uint32_t)(access << 16 | type), major, minor };
+  uint64_t r[11] = { 0 };
+  size_t pc = 0;
+
+  while (pc < n)
+    {
+      const struct bpf_insn *i = &p[pc++];
+      uint64_t *d = &r[i->dst_reg];
+      uint64_t k = (uint64_t)(int64_t)i->imm;
+
+      switch (i->code)
+        {
+        case BPF_LDX | BPF_MEM | BPF_W:
+          ck_assert (i->src_reg == BPF_REG_1 && i->off % 4 == 0
+                     && i->off / 4 < 3);
+          *d = ctx[i->off / 4];
+          break;
+        case BPF_ALU64 | BPF_AND | BPF_K:
+          *d &= k;
+          break;
+        case BPF_ALU64 | BPF_RSH | BPF_K:
+          *d >>= i->imm;
+          break;
+        case BPF_ALU64 | BPF_MOV | BPF_X:
+          *d = r[i->src_reg];
+          break;
+        case BPF_ALU64 | BPF_MOV | BPF_K:
+          *d = k;
+          break;
+        case BPF_JMP | BPF_JNE | BPF_K:
+          if (*d != k)
+            pc += (size_t)i->off;
+          break;
+        case BPF_JMP | BPF_JEQ | BPF_K:
+          if (*d == k)
+            pc += (size_t)i->off;
+          break;
+        case BPF_JMP | BPF_EXIT:
+          return (int)r[0];
+        default:
+          ck_abort_msg ("unexpected instruction %#x", i->code);
+        }
+    }
+  ck_abort_msg ("the program runs off its end");
+  return -1;
+}
+
+/* Load P into the kernel (no attach): the verifier must accept it.  Not
+   checked where bpf is not allowed at all. */
+static void
+assert_program_loads (const struct bpf_insn *p, size_t n)
+{
+  char log[4096] = "";
+  union bpf_attr attr;
+  int fd;
+
+  memset (&attr, 0, sizeof (attr));
+  attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+  attr.insns = (uint64_t)(uintptr_t)p;
+  attr.insn_cnt = (uint32_t)n;
+  attr.license = (uint64_t)(uintptr_t) "GPL";
+  attr.log_buf = (uint64_t)(uintptr_t)log;
+  attr.log_size = sizeof (log);
+  attr.log_level = 1;
+  fd = (int)syscall (__NR_bpf, BPF_PROG_LOAD, &attr, sizeof (attr));
+  if (fd < 0 && errno == ENOSPC)
+    {
+      /* the program verified, its log did not fit */
+      attr.log_buf = 0;
+      attr.log_size = 0;
+      attr.log_level = 0;
+      fd = (int)syscall (__NR_bpf, BPF_PROG_LOAD, &attr, sizeof (attr));
+    }
+  if (fd < 0 && (errno == EPERM || errno == ENOSYS))
+    return;
+  ck_assert_msg (fd >= 0, "BPF_PROG_LOAD: %s: %s", strerror (errno), log);
+  close (fd);
+}
+
+#define CHR BPF_DEVCG_DEV_CHAR
+#define BLK BPF_DEVCG_DEV_BLOCK
+#define R BPF_DEVCG_ACC_READ
+#define W BPF_DEVCG_ACC_WRITE
+#define M BPF_DEVCG_ACC_MKNOD
+
+START_TEST (v2_program_ends_in_deny)
+{
+  cleanup_free struct runo_device_rule *rules = NULL;
+  cleanup_free struct bpf_insn *p = NULL;
+  size_t n = device_policy ("[]", "[]", &rules);
+  size_t len = runo_cgroup_v2_device_program (rules, n, &p);
+
+  ck_assert_uint_ge (len, 2);
+  /* the fall-through, the policy's first rule, denies */
+  ck_assert_int_eq (p[len - 2].code, BPF_ALU64 | BPF_MOV | BPF_K);
+  ck_assert_int_eq (p[len - 2].dst_reg, BPF_REG_0);
+  ck_assert_int_eq (p[len - 2].imm, 0);
+  ck_assert_int_eq (p[len - 1].code, BPF_JMP | BPF_EXIT);
+  ck_assert_int_eq (run_program (p, len, BLK, R, 7, 0), 0);
+  ck_assert_int_eq (run_program (p, len, BLK, R | W, 8, 0), 0);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 10, 200), 0);
+  ck_assert_int_eq (run_program (p, len, CHR, R, 1, 1), 0);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 1, 3), 1);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 1, 9), 1);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 5, 2), 1);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 136, 4), 1);
+  ck_assert_int_eq (run_program (p, len, BLK, M, 8, 0), 1);
+  ck_assert_int_eq (run_program (p, len, BLK, M | R, 8, 0), 0);
+  assert_program_loads (p, len);
+}
+END_TEST
+
+START_TEST (v2_program_rules_in_order_and_privileged)
+{
+  cleanup_free struct runo_device_rule *rules = NULL;
+  cleanup_free struct bpf_insn *p = NULL;
+  size_t n, len;
+
+  /* the last matching rule decides; the defaults come after the config */
+  n = device_policy (
+      "[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"b\","
+      "\"major\":7,\"access\":\"rwm\"},{\"allow\":false,\"type\":\"b\","
+      "\"major\":7,\"minor\":0,\"access\":\"w\"},{\"allow\":false,\"type\":"
+      "\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}]",
+      "[{\"path\":\"/dev/d\",\"type\":\"b\",\"major\":8,\"minor\":1}]", &rules);
+  len = runo_cgroup_v2_device_program (rules, n, &p);
+  ck_assert_int_eq (run_program (p, len, BLK, R, 7, 0), 1);
+  ck_assert_int_eq (run_program (p, len, BLK, W, 7, 0), 0);
+  ck_assert_int_eq (run_program (p, len, BLK, R | W, 7, 0), 0);
+  ck_assert_int_eq (run_program (p, len, BLK, R | W, 7, 1), 1);
+  ck_assert_int_eq (run_program (p, len, CHR, R, 7, 1), 0);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 1, 3), 1);
+  ck_assert_int_eq (run_program (p, len, BLK, R | W, 8, 1), 1);
+  ck_assert_int_eq (run_program (p, len, BLK, R | W, 8, 0), 0);
+  assert_program_loads (p, len);
+  free (rules);
+  free (p);
+
+  /* privileged */
+  n = device_policy ("[{\"allow\":true,\"access\":\"rwm\"}]", "[]", &rules);
+  len = runo_cgroup_v2_device_program (rules, n, &p);
+  ck_assert_int_eq (run_program (p, len, BLK, R | W | M, 8, 0), 1);
+  ck_assert_int_eq (run_program (p, len, CHR, R | W, 10, 200), 1);
+  ck_assert_int_eq (p[len - 2].imm, 1);
+  assert_program_loads (p, len);
+}
+END_TEST
+
+/* Replace the filter of CG by the policy of RULES and DEVS. */
+static void
+v2_filter (runo_cgroup *cg, const char *rules_json, const char *devs_json)
+{
+  cleanup_error runo_error *err = NULL;
+  cleanup_free struct runo_device_rule *rules = NULL;
+  size_t n = device_policy (rules_json, devs_json, &rules);
+
+  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, rules, n, &err) == 0,
+                 "%s: %s", err ? err->msg : "",
+                 err ? strerror (err->errnum) : "");
+}
+
+/* Open /dev/null and /dev/net/tun (10:200, not a default device) from a
+   process in CG: bit 0 set when /dev/null opened, bit 1 when tun did. */
 static int
 probe_devices (runo_cgroup *cg)
 {
@@ -984,7 +1266,7 @@ probe_devices (runo_cgroup *cg)
         _exit (100);
       if ((fd = open ("/dev/null", O_RDWR)) >= 0)
         result |= 1, close (fd);
-      if ((fd = open ("/dev/zero", O_RDWR)) >= 0)
+      if ((fd = open ("/dev/net/tun", O_RDWR)) >= 0)
         result |= 2, close (fd);
       _exit (result);
     }
@@ -1001,9 +1283,10 @@ START_TEST (real_v2_device_filter)
 {
   cleanup_error runo_error *err = NULL;
   cleanup_free char *path = runo_xasprintf ("/%s-bpf", real_name);
-  oci_config_linux_resources *res;
   runo_cgroup *cg = NULL;
 
+  if (access ("/dev/net/tun", F_OK) != 0)
+    return;
   ck_assert_int_eq (runo_cgroup_new ("/", "/proc/self/mountinfo",
                                      "/proc/self/cgroup", path, "x", false, &cg,
                                      &err),
@@ -1016,27 +1299,102 @@ START_TEST (real_v2_device_filter)
   ck_assert_int_eq (runo_cgroup_create (cg, &err), 0);
   ck_assert_int_eq (probe_devices (cg), 3);
 
-  res = parse_resources ("{\"devices\":[{\"allow\":false,\"access\":"
-                         "\"rwm\"},{\"allow\":true,\"type\":\"c\","
-                         "\"major\":1,\"minor\":3,\"access\":\"rw\"}]}");
-  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, res, &err) == 0, "%s: %s",
-                 err ? err->msg : "", err ? strerror (err->errnum) : "");
-  oci_config_linux_resources_free (res);
+  /* no rules: the defaults only */
+  v2_filter (cg, "[]", "[]");
+  ck_assert_int_eq (probe_devices (cg), 1);
+  /* an update replaces the filter; a config rule allows tun */
+  v2_filter (cg,
+             "[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
+             "\"type\":\"c\",\"major\":10,\"minor\":200,\"access\":"
+             "\"rw\"}]",
+             "[]");
+  ck_assert_int_eq (probe_devices (cg), 3);
+  /* an allow rule without write access does not cover a read-write open */
+  v2_filter (cg,
+             "[{\"allow\":true,\"type\":\"c\",\"major\":10,\"access\":"
+             "\"r\"}]",
+             "[]");
+  ck_assert_int_eq (probe_devices (cg), 1);
+  /* linux.devices are allowed */
+  v2_filter (cg, "[]",
+             "[{\"path\":\"/dev/net/tun\",\"type\":\"c\",\"major\":10,"
+             "\"minor\":200}]");
+  ck_assert_int_eq (probe_devices (cg), 3);
+  /* privileged */
+  v2_filter (cg, "[{\"allow\":true,\"access\":\"rwm\"}]", "[]");
+  ck_assert_int_eq (probe_devices (cg), 3);
+
+  ck_assert_int_eq (runo_cgroup_destroy (cg, &err), 0);
+  runo_cgroup_free (cg);
+}
+END_TEST
+
+/* The policy on a real v1 devices cgroup, read back from devices.list. */
+START_TEST (real_v1_device_policy)
+{
+  cleanup_error runo_error *err = NULL;
+  cleanup_free char *path = runo_xasprintf ("/%s-dev", real_name);
+  cleanup_free char *list = NULL;
+  oci_config *config;
+  runo_cgroup *cg = NULL;
+
+  if (access ("/sys/fs/cgroup/devices/devices.list", R_OK) != 0
+      || access ("/dev/net/tun", F_OK) != 0)
+    return; /* no v1 devices controller */
+  ck_assert_int_eq (runo_cgroup_new ("/", "/proc/self/mountinfo",
+                                     "/proc/self/cgroup", path, "x", false, &cg,
+                                     &err),
+                    0);
+  ck_assert_int_eq (runo_cgroup_create (cg, &err), 0);
+  list = runo_xasprintf ("/sys/fs/cgroup/devices%s/devices.list", path);
+  /* a new v1 cgroup allows everything, as its parent does */
+  ck_assert (file_has_line (list, "a *:* rwm"));
+  ck_assert_int_eq (probe_devices (cg), 3);
+
+  config = device_config ("[]", "[]");
+  ck_assert_msg (runo_cgroup_apply_devices (cg, config->linux_->resources,
+                                            config->linux_->devices,
+                                            config->linux_->devices_len, &err)
+                     == 0,
+                 "%s", err ? err->msg : "");
+  oci_config_free (config);
+  ck_assert (!file_has_line (list, "a *:* rwm"));
+  ck_assert (file_has_line (list, "c *:* m"));
+  ck_assert (file_has_line (list, "b *:* m"));
+  ck_assert (file_has_line (list, "c 1:3 rwm"));
+  ck_assert (file_has_line (list, "c 136:* rwm"));
   ck_assert_int_eq (probe_devices (cg), 1);
 
-  /* an update replaces the filter; last matching rule wins; an allow rule
-     without write access does not cover a read-write open */
-  res = parse_resources ("{\"devices\":[{\"allow\":false,\"access\":"
-                         "\"rwm\"},{\"allow\":true,\"type\":\"c\","
-                         "\"major\":1,\"access\":\"rwm\"},{\"allow\":"
-                         "false,\"type\":\"c\",\"major\":1,\"minor\":3,"
-                         "\"access\":\"w\"},{\"allow\":true,\"type\":"
-                         "\"c\",\"major\":1,\"minor\":5,\"access\":"
-                         "\"r\"}]}");
-  ck_assert_msg (runo_cgroup_v2_devices (cg->unified, res, &err) == 0, "%s: %s",
-                 err ? err->msg : "", err ? strerror (err->errnum) : "");
-  oci_config_linux_resources_free (res);
-  ck_assert_int_eq (probe_devices (cg), 2);
+  /* linux.devices, and a type "a" rule for some access only (not "a",
+     which the kernel would read as every access) */
+  config = device_config ("[{\"allow\":true,\"access\":\"r\"}]",
+                          "[{\"path\":\"/dev/loop9\",\"type\":\"b\","
+                          "\"major\":7,\"minor\":9}]");
+  ck_assert_int_eq (runo_cgroup_apply_devices (
+                        cg, config->linux_->resources, config->linux_->devices,
+                        config->linux_->devices_len, &err),
+                    0);
+  oci_config_free (config);
+  ck_assert (file_has_line (list, "b 7:9 rwm"));
+  /* the kernel merges it with the default "c *:* m" */
+  ck_assert (file_has_line (list, "c *:* rm"));
+  ck_assert (!file_has_line (list, "a *:* rwm"));
+
+  /* privileged; an update with no rules leaves the policy alone */
+  ck_assert_int_eq (
+      apply_json (cg, "{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}",
+                  &err),
+      0);
+  ck_assert (file_has_line (list, "a *:* rwm"));
+  ck_assert_int_eq (probe_devices (cg), 3);
+  ck_assert_int_eq (
+      apply_json (cg, "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}",
+                  &err),
+      0);
+  ck_assert_int_eq (probe_devices (cg), 1);
+  ck_assert_int_eq (apply_json (cg, "{\"pids\":{\"limit\":10}}", &err), 0);
+  ck_assert (!file_has_line (list, "a *:* rwm"));
+  ck_assert_int_eq (probe_devices (cg), 1);
 
   ck_assert_int_eq (runo_cgroup_destroy (cg, &err), 0);
   runo_cgroup_free (cg);
@@ -1091,10 +1449,12 @@ teardown_all (void)
 {
   cleanup_free char *b = runo_xasprintf ("%s-b", real_name);
   cleanup_free char *bpf = runo_xasprintf ("%s-bpf", real_name);
+  cleanup_free char *dev = runo_xasprintf ("%s-dev", real_name);
 
   remove_real (real_name);
   remove_real (b);
   remove_real (bpf);
+  remove_real (dev);
   nftw (base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -1119,6 +1479,9 @@ main (void)
   tcase_add_test (fake, apply_v2_refuses_what_v2_cannot_do);
   tcase_add_test (fake, apply_hybrid_uses_each_controller_where_it_lives);
   tcase_add_test (fake, freeze_pids_and_stats_on_fake_trees);
+  tcase_add_test (fake, device_policy_denies_all_then_config_then_defaults);
+  tcase_add_test (fake, v2_program_ends_in_deny);
+  tcase_add_test (fake, v2_program_rules_in_order_and_privileged);
   suite_add_tcase (s, fake);
 
   tcase_add_unchecked_fixture (real, setup_all, teardown_all);
@@ -1126,6 +1489,7 @@ main (void)
   tcase_add_test (real, real_v1_lifecycle);
   tcase_add_test (real, real_destroy_waits_for_exiting_processes);
   tcase_add_test (real, real_v2_device_filter);
+  tcase_add_test (real, real_v1_device_policy);
   suite_add_tcase (s, real);
 
   sr = srunner_create (s);
