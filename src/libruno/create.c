@@ -552,6 +552,7 @@ spawn_init (struct create *c, runo_error **err)
         return runo_error_errno (err, "clone");
       if (c->pid == 0)
         container_init (c);
+      close (steal_fd (&c->sync_fd[1]));
       return 0;
     }
   joiner_pid = fork ();
@@ -559,6 +560,9 @@ spawn_init (struct create *c, runo_error **err)
     return runo_error_errno (err, "fork");
   if (joiner_pid == 0)
     joiner (c);
+  /* The children's end, closed here before waiting: should the joiner die
+     before it reports, the wait ends (end of file) instead of hanging. */
+  close (steal_fd (&c->sync_fd[1]));
   if (runo_sync_expect (c->sync_fd[0], RUNO_SYNC_INIT_PID, &msg, err) == 0)
     {
       if (msg.len == sizeof (pid_t))
@@ -887,8 +891,6 @@ do_create (struct create *c, runo_error **err)
     return -1;
   if (spawn_init (c, err) < 0)
     return -1;
-  close (c->sync_fd[1]);
-  c->sync_fd[1] = -1;
   runo_namespaces_close (&c->ns);
   return drive_init (c, err);
 }

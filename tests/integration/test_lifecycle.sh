@@ -192,3 +192,29 @@ test_pid_file_and_list() {
   assert_match "$out" $'\nc1 +'"$(cat "$T/pid")"' +created +'
   r delete c1
 }
+
+# The intermediate process that joins namespaces dies before it reports
+# (killed at its first setns): create fails at once with a one-line error
+# and leaves nothing behind, instead of waiting forever on the sync socket.
+test_create_fails_when_the_joiner_dies_before_it_reports() {
+  make_bundle
+  unshare --net sleep 1000 &
+  local holder=$!
+  on_exit "kill $holder; wait $holder"
+  local i
+  for i in $(seq 50); do
+    [ "$(ns_inode "$holder" net)" != "$(ns_inode self net)" ] && break
+    sleep 0.1
+  done
+  edit_config "$T/bundle" "
+d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/proc/$holder/ns/net'}]"
+  delete_on_exit c1
+  # Should it hang, the runo this test started is killed at the end (its
+  # command line names this test's bundle).
+  on_exit 'for p in /proc/[0-9]*; do { tr "\\0" " " <$p/cmdline; } 2>/dev/null | grep -qF -- "$T/bundle c1" && kill -9 ${p#/proc/}; done'
+  capture timeout -s KILL 20 strace -f -qq -o /dev/null -e trace=setns -e inject=setns:signal=KILL \
+    "$RUNO" --root "$ROOT" run --bundle "$T/bundle" c1
+  [ "$rc" != 137 ] || fail "create hung after its joiner died"
+  assert_error "exited unexpectedly"
+  assert_no_leftovers
+}
