@@ -49,17 +49,27 @@ now_ms (void)
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait for PID, killing it once TIMEOUT_S (0: none) seconds have passed. */
+/* Feed STATE to the hook's stdin (non-blocking IN_FD) and wait for PID,
+   both under the timeout (TIMEOUT_S, 0: none): a hook that never reads a
+   state bigger than the pipe holds is killed at its deadline like any
+   other, and one that exits unread just ends the writing. */
 static int
-wait_hook (pid_t pid, int pidfd, long long timeout_s, int *status,
-           bool *timed_out, runo_error **err)
+feed_and_wait (pid_t pid, int pidfd, int in_fd, const char *state,
+               long long timeout_s, int *status, bool *timed_out,
+               runo_error **err)
 {
   long long deadline = timeout_s > 0 ? now_ms () + timeout_s * 1000 : 0;
+  size_t len = strlen (state), off = 0;
+  struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 
   *timed_out = false;
+  /* A hook need not read its stdin: EPIPE only ends the writing. */
+  sigaction (SIGPIPE, &ign, &old);
+  if (len == 0)
+    close (steal_fd (&in_fd));
   for (;;)
     {
-      struct pollfd pfd = { pidfd, POLLIN, 0 };
+      struct pollfd pfd[2] = { { pidfd, POLLIN, 0 }, { in_fd, POLLOUT, 0 } };
       int wait_ms = -1, r;
 
       if (deadline)
@@ -67,18 +77,36 @@ wait_hook (pid_t pid, int pidfd, long long timeout_s, int *status,
           long long left = deadline - now_ms ();
           wait_ms = left > 0 ? (int)(left > 1000000 ? 1000000 : left) : 0;
         }
-      r = poll (&pfd, 1, wait_ms);
+      r = poll (pfd, in_fd >= 0 ? 2 : 1, wait_ms);
       if (r < 0 && errno != EINTR)
-        return runo_error_errno (err, "wait for hook");
+        {
+          int saved = errno;
+          sigaction (SIGPIPE, &old, NULL);
+          if (in_fd >= 0)
+            close (in_fd);
+          return runo_error_make (err, saved, "wait for hook");
+        }
       if (r == 0)
         {
           *timed_out = true;
           kill (pid, SIGKILL);
           deadline = 0;
         }
-      if (r > 0)
+      if (r > 0 && in_fd >= 0 && pfd[1].revents)
+        {
+          ssize_t n = write (in_fd, state + off, len - off);
+
+          if (n > 0)
+            off += (size_t)n;
+          if ((n < 0 && errno != EAGAIN && errno != EINTR) || off == len)
+            close (steal_fd (&in_fd));
+        }
+      if (r > 0 && pfd[0].revents)
         break;
     }
+  sigaction (SIGPIPE, &old, NULL);
+  if (in_fd >= 0)
+    close (in_fd);
   while (waitpid (pid, status, 0) < 0)
     if (errno != EINTR)
       return runo_error_errno (err, "wait for hook");
@@ -122,27 +150,23 @@ run_one (const oci_hook *hook, const char *state_json, runo_error **err)
   close (pipefd[0]);
   close (errpipe[1]);
   pidfd = pidfd_open_compat (pid);
-  /* A hook need not read its stdin: a short write (EPIPE) is fine. */
-  {
-    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-    sigaction (SIGPIPE, &ign, &old);
-    (void)runo_write_all (pipefd[1], state_json, strlen (state_json));
-    sigaction (SIGPIPE, &old, NULL);
-  }
-  close (pipefd[1]);
+  /* Returns at the hook's execve (the pipe is close-on-exec) or with the
+     errno of its failure. */
   if (read (errpipe[0], &exec_errno, sizeof (exec_errno))
       != sizeof (exec_errno))
     exec_errno = 0;
   close (errpipe[0]);
-  if (pidfd < 0)
+  if (pidfd < 0 || fcntl (pipefd[1], F_SETFL, O_NONBLOCK) < 0)
     {
       int saved = errno;
+      close (pipefd[1]);
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
       return runo_error_make (err, saved, "pidfd_open");
     }
-  if (wait_hook (pid, pidfd, hook->timeout_present ? hook->timeout : 0, &status,
-                 &timed_out, err)
+  if (feed_and_wait (pid, pidfd, pipefd[1], state_json,
+                     hook->timeout_present ? hook->timeout : 0, &status,
+                     &timed_out, err)
       < 0)
     return -1;
   if (exec_errno)

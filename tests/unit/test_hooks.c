@@ -117,6 +117,24 @@ START_TEST (hook_not_reading_stdin_is_fine)
 }
 END_TEST
 
+/* The state is written under the timeout too: a hook that neither reads
+   its stdin nor exits is killed at its deadline, not waited for. */
+START_TEST (timeout_runs_while_the_state_is_written)
+{
+  cleanup_error runo_error *err = NULL;
+  size_t len = 1024 * 1024;
+  cleanup_free char *state = runo_xmalloc0 (len + 1);
+  struct timespec a, b;
+
+  memset (state, 'x', len);
+  clock_gettime (CLOCK_MONOTONIC, &a);
+  ck_assert_int_lt (run_sh ("sleep 15", state, 1, &err), 0);
+  clock_gettime (CLOCK_MONOTONIC, &b);
+  ck_assert_str_eq (err->msg, "test hook `/bin/sh`: timed out after 1 s");
+  ck_assert_int_lt (b.tv_sec - a.tv_sec, 10);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -132,6 +150,7 @@ main (void)
   tcase_add_test (tc, exec_failure_reports_errno);
   tcase_add_test (tc, timeout_kills_the_hook);
   tcase_add_test (tc, hook_not_reading_stdin_is_fine);
+  tcase_add_test (tc, timeout_runs_while_the_state_is_written);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
