@@ -49,6 +49,7 @@
 #include "devices.h"
 #include "hooks.h"
 #include "log.h"
+#include "mempolicy.h"
 #include "namespaces.h"
 #include "netlink.h"
 #include "ocispec.h"
@@ -181,9 +182,6 @@ reject_unsupported (const oci_config *config, runo_error **err)
 
   if (l->intel_rdt)
     return runo_error_make (err, ENOSYS, "linux.intelRdt: not supported");
-  if (l->memory_policy)
-    return runo_error_make (err, ENOSYS,
-                            "linux.memoryPolicy: not implemented yet");
   if (l->mount_label && l->mount_label[0])
     return runo_error_make (err, 0,
                             "linux.mountLabel: SELinux is not enabled on "
@@ -228,7 +226,8 @@ validate (struct create *c, runo_error **err)
   if (config->process->terminal && c->opts->console_socket == NULL
       && c->opts->pty_master == NULL)
     return runo_error_make (err, 0, "process.terminal: needs --console-socket");
-  if (runo_sysctl_validate (config->linux_->sysctl, ns, err) < 0)
+  if (runo_sysctl_validate (config->linux_->sysctl, ns, err) < 0
+      || runo_mempolicy_validate (config->linux_->memory_policy, err) < 0)
     return -1;
   if (runo_process_validate (config->process, err) < 0
       || runo_process_validate_personality (config->linux_->personality, err)
@@ -355,7 +354,8 @@ init_setup (struct create *c, char **state_json, char **exe, runo_error **err)
     return -1;
   if (!c->opts->no_new_keyring)
     init_session_keyring (c->opts->id);
-  if (runo_process_setup_privileged (config, err) < 0)
+  if (runo_process_setup_privileged (config, err) < 0
+      || runo_mempolicy_apply (config->linux_->memory_policy, err) < 0)
     return -1;
   if (runo_rootfs_prepare (config, c->rootfs, trees, &rootfs, err) < 0)
     return -1;

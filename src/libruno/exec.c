@@ -30,6 +30,7 @@
 #include "container.h"
 #include "container_side.h"
 #include "log.h"
+#include "mempolicy.h"
 #include "namespaces.h"
 #include "ocispec.h"
 #include "process.h"
@@ -243,6 +244,10 @@ process_setup (struct exec *e, char **exe, runo_error **err)
         return -1;
     }
   if (runo_process_setup_privileged (e->config, err) < 0)
+    return -1;
+  /* The container's policy holds for every process of it. */
+  if (e->config->linux_
+      && runo_mempolicy_apply (e->config->linux_->memory_policy, err) < 0)
     return -1;
   if (runo_process_finalize_with_seccomp (process, e->seccomp, sync, &warnings,
                                           err)
