@@ -103,29 +103,19 @@ cap_sets (const oci_config_process_capabilities *caps, runo_caps *masks,
                                   masks ? &masks->ambient : NULL };
 }
 
-int
-runo_caps_validate (const oci_config_process_capabilities *caps,
-                    runo_error **err)
+/* Whether NAME appears in SETS before set S, index I: each unknown name is
+   reported once, however many sets list it. */
+static bool
+seen_before (const struct cap_set_ref sets[5], size_t s, size_t i)
 {
-  struct cap_set_ref sets[5];
-  size_t s, i;
+  const char *name = (*sets[s].names)[i];
+  size_t t, k;
 
-  if (caps == NULL)
-    return 0;
-  cap_sets (caps, NULL, sets);
-  for (s = 0; s < 5; s++)
-    for (i = 0; i < *sets[s].len; i++)
-      {
-        const char *name = (*sets[s].names)[i];
-        int cap;
-
-        if (runo_cap_from_name (name, &cap) < 0)
-          return runo_error_make (err, 0,
-                                  "process.capabilities.%s: unknown "
-                                  "capability \"%s\"",
-                                  sets[s].name, name ? name : "");
-      }
-  return 0;
+  for (t = 0; t <= s; t++)
+    for (k = 0; k < (t == s ? i : *sets[t].len); k++)
+      if (strcmp ((*sets[t].names)[k], name) == 0)
+        return true;
+  return false;
 }
 
 int
@@ -201,14 +191,19 @@ runo_caps_resolve (const oci_config_process_capabilities *caps, int last_cap,
   memset (out, 0, sizeof (*out));
   if (caps == NULL)
     return 0;
-  if (runo_caps_validate (caps, err) < 0)
-    return -1;
   cap_sets (caps, out, sets);
   for (s = 0; s < 5; s++)
     for (i = 0; i < *sets[s].len; i++)
       {
+        /* config.md: a capability that cannot be mapped to the kernel's
+           is logged as a warning, not a failure. */
         if (runo_cap_from_name ((*sets[s].names)[i], &cap) < 0)
-          continue;
+          {
+            if (!seen_before (sets, s, i))
+              runo_warnings_append (warnings, "capability %s unknown, skipped",
+                                    (*sets[s].names)[i]);
+            continue;
+          }
         if (cap > last_cap)
           unsupported |= CAP_BIT (cap);
         else

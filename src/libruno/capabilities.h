@@ -26,11 +26,6 @@ typedef struct runo_caps
    knows are accepted (libcap would also take "12" or "cap_kill"). */
 int runo_cap_from_name (const char *name, int *cap);
 
-/* Every name in every set is one libcap knows; the first unknown one is an
-   error `process.capabilities.<set>: unknown capability "CAP_FOO"`. */
-int runo_caps_validate (const oci_config_process_capabilities *caps,
-                        runo_error **err);
-
 /* Highest capability number of the running kernel (CAP_LAST_CAP). */
 int runo_caps_last_cap (void);
 
@@ -38,8 +33,8 @@ int runo_caps_last_cap (void);
    What cannot be granted is left out and reported in *WARNINGS (one line
    per problem, newline separated, malloc'd): names above LAST_CAP, caps the
    calling process does not hold itself, effective/inheritable/ambient caps
-   the kernel would refuse because another set lacks them.  Unknown names
-   are an error (runo_caps_validate). */
+   the kernel would refuse because another set lacks them, and names that
+   are no capability at all (config.md: warn, do not fail). */
 int runo_caps_resolve (const oci_config_process_capabilities *caps,
                        int last_cap, runo_caps *out, char **warnings,
                        runo_error **err);

@@ -327,8 +327,6 @@ runo_process_validate (const oci_config_process *process, runo_error **err)
                             (unsigned)process->user->umask);
   if (validate_rlimits (process, err) < 0)
     return -1;
-  if (runo_caps_validate (process->capabilities, err) < 0)
-    return -1;
   if (process->oom_score_adj_present
       && (process->oom_score_adj < -1000 || process->oom_score_adj > 1000))
     return runo_error_make (err, 0,

@@ -68,7 +68,6 @@ test_process_bad_attributes_fail_cleanly() {
   done <<'CASES'
 d["process"]["rlimits"].append({"type": "RLIMIT_FOO", "soft": 1, "hard": 1})|unknown rlimit type "RLIMIT_FOO"
 d["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 10, "hard": 5}]|RLIMIT_NOFILE
-d["process"]["capabilities"]["bounding"].append("CAP_FOO")|unknown capability "CAP_FOO"
 d["process"]["apparmorProfile"] = "runtime/default"|AppArmor is not enabled on this host
 d["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0"|SELinux
 d["process"]["cwd"] = "relative"|cwd
@@ -139,4 +138,26 @@ test_memory_policy_bad_values_fail_cleanly() {
     assert_error "linux.memoryPolicy: set_mempolicy MPOL_BIND 1000: Invalid argument"
   fi
   assert_no_leftovers
+}
+
+# config.md: a capability that cannot be mapped to the kernel is a
+# warning, not a failure: in the config and in `exec --cap`.
+test_unknown_capability_is_a_warning() {
+  make_bundle
+  edit_config "$T/bundle" '
+for s in ("bounding", "effective", "permitted"):
+    d["process"]["capabilities"][s].append("CAP_UNKNOWN")
+d["process"]["args"] = ["sh", "-c", "grep CapEff /proc/self/status"]'
+  capture r run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_match "$out" '^CapEff:'
+  assert_lines "$err" 1
+  assert_match "$err" 'capability CAP_UNKNOWN unknown, skipped'
+  edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1000"]'
+  delete_on_exit c2
+  r run -d --bundle "$T/bundle" c2 2>/dev/null
+  wait_status c2 running
+  capture r exec --cap CAP_UNKNOWN2 c2 true
+  assert_eq "$rc" 0 "$err"
+  assert_match "$err" 'capability CAP_UNKNOWN2 unknown, skipped'
 }
