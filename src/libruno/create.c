@@ -195,6 +195,11 @@ validate (struct create *c, runo_error **err)
   const oci_config *config = c->config;
   const runo_namespaces *ns = &c->ns;
 
+  if (!runo_semver_valid (config->oci_version))
+    return runo_error_make (err, 0,
+                            "config.json: ociVersion: `%s` is not a SemVer "
+                            "2.0.0 version",
+                            config->oci_version ? config->oci_version : "");
   if (config->process == NULL)
     return runo_error_make (err, 0, "config.json: process: missing");
   if (config->linux_ == NULL)

@@ -316,3 +316,55 @@ runo_wait_forwarding (pid_t pid, const sigset_t *forwarded, int *exit_status,
                                         : 1;
   return 0;
 }
+
+/* One dot-separated identifier of a pre-release (NUMERIC: no leading zero
+   when all digits) or build part. */
+static const char *
+semver_identifiers (const char *p, bool prerelease)
+{
+  for (;;)
+    {
+      const char *start = p;
+      bool digits = true;
+
+      while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z')
+             || (*p >= 'A' && *p <= 'Z') || *p == '-')
+        {
+          digits = digits && *p >= '0' && *p <= '9';
+          p++;
+        }
+      if (p == start)
+        return NULL;
+      if (prerelease && digits && *start == '0' && p - start > 1)
+        return NULL;
+      if (*p != '.')
+        return p;
+      p++;
+    }
+}
+
+bool
+runo_semver_valid (const char *v)
+{
+  const char *p = v;
+  int part;
+
+  if (v == NULL)
+    return false;
+  for (part = 0; part < 3; part++)
+    {
+      const char *start = p;
+
+      while (*p >= '0' && *p <= '9')
+        p++;
+      if (p == start || (*start == '0' && p - start > 1))
+        return false;
+      if (part < 2 && *p++ != '.')
+        return false;
+    }
+  if (*p == '-' && (p = semver_identifiers (p + 1, true)) == NULL)
+    return false;
+  if (*p == '+' && (p = semver_identifiers (p + 1, false)) == NULL)
+    return false;
+  return *p == '\0';
+}

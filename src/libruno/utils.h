@@ -98,4 +98,7 @@ int runo_wait_forwarding (pid_t pid, const sigset_t *forwarded,
  * ("2006-01-02T15:04:05.999999999Z"). */
 char *runo_rfc3339_now (void);
 
+/* V is a SemVer 2.0.0 version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]). */
+bool runo_semver_valid (const char *v);
+
 #endif

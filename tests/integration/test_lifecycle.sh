@@ -218,3 +218,21 @@ d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 
   assert_error "exited unexpectedly"
   assert_no_leftovers
 }
+
+# config.md: ociVersion MUST be SemVer 2.0.0.
+test_oci_version_must_be_semver() {
+  make_bundle
+  local v
+  for v in invalid 1.0 1.0.0. 01.0.0 1.0.0-01 1.0.0- 1.0.0+ '1.0.0-rc..1' ' 1.0.0' v1.0.0; do
+    edit_config "$T/bundle" "d['ociVersion'] = '$v'"
+    capture r run --bundle "$T/bundle" c1
+    assert_error "ociVersion: .* is not a SemVer"
+    assert_contains "$err" "\`$v\`"
+    assert_no_leftovers
+  done
+  for v in 1.0.0 1.3.0 1.0.2-dev 1.0.0-rc.1+build.5 1.2.3-0A-b.0 10.20.30+x-y; do
+    edit_config "$T/bundle" "d['ociVersion'] = '$v'"
+    capture r run --bundle "$T/bundle" c1
+    assert_eq "$rc" 0 "$v: $err"
+  done
+}
