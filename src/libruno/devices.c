@@ -193,6 +193,23 @@ setup_config_device (int rootfd, const oci_linux_device *dev, bool *use_bind,
   return create_device (dirfd, name, &d, use_bind, err);
 }
 
+/* Whether the config creates a device at /dev/NAME itself. */
+static bool
+config_has_device (const oci_config_linux *lx, const char *name)
+{
+  size_t i;
+
+  for (i = 0; lx && i < lx->devices_len; i++)
+    {
+      cleanup_free char *clean
+          = runo_clean_container_path (lx->devices[i]->path);
+
+      if (strncmp (clean, "dev/", 4) == 0 && strcmp (clean + 4, name) == 0)
+        return true;
+    }
+  return false;
+}
+
 int
 runo_devices_setup (int rootfd, const oci_config *config, bool defaults,
                     runo_error **err)
@@ -208,6 +225,18 @@ runo_devices_setup (int rootfd, const oci_config *config, bool defaults,
     return 0;
   /* The modes asked for are exact: no umask (init is single-threaded). */
   old_umask = umask (0);
+  /* The config's first, as runc does: engines list the host's nodes
+     (--privileged: /dev/ptmx, /dev/null...), which the defaults below
+     then leave alone. */
+  for (i = 0; lx && i < lx->devices_len; i++)
+    {
+      ret = setup_config_device (rootfd, lx->devices[i], &use_bind, err);
+      if (ret < 0)
+        {
+          runo_error_wrap (err, "linux.devices[%zu]", i);
+          goto out;
+        }
+    }
   if (defaults)
     {
       devfd = runo_resolve_in_root (rootfd, "/dev", RUNO_RESOLVE_CREATE_DIR,
@@ -230,6 +259,8 @@ runo_devices_setup (int rootfd, const oci_config *config, bool defaults,
             .replace = true,
           };
 
+          if (config_has_device (lx, default_devices[i].name))
+            continue;
           snprintf (path, sizeof (path), "/dev/%s", default_devices[i].name);
           memcpy (host_path, path, sizeof (path));
           ret = create_device (devfd, default_devices[i].name, &d, &use_bind,
@@ -244,18 +275,12 @@ runo_devices_setup (int rootfd, const oci_config *config, bool defaults,
           if (ret < 0)
             goto out;
         }
+      /* Always the container's own devpts, also over a /dev/ptmx the
+         config or the image has (runc does the same): the host's ptmx
+         would allocate ptys of the host's devpts. */
       ret = create_link (devfd, "ptmx", "pts/ptmx", true, err);
       if (ret < 0)
         goto out;
-    }
-  for (i = 0; lx && i < lx->devices_len; i++)
-    {
-      ret = setup_config_device (rootfd, lx->devices[i], &use_bind, err);
-      if (ret < 0)
-        {
-          runo_error_wrap (err, "linux.devices[%zu]", i);
-          goto out;
-        }
     }
 out:
   umask (old_umask);

@@ -733,3 +733,20 @@ PY
   [ $ok -gt 0 ] || fail "no run succeeded"
   assert_no_leftovers
 }
+
+# What --privileged engines send: the host's nodes in linux.devices,
+# /dev/ptmx and default devices among them.  They are made first; the
+# defaults leave them alone and /dev/ptmx is still the container's devpts.
+test_config_devices_at_default_paths() {
+  make_bundle
+  edit_config "$T/bundle" '
+d["linux"]["devices"] = [
+  {"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2, "fileMode": 438, "uid": 0, "gid": 0},
+  {"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 0, "gid": 0},
+  {"path": "/dev/full", "type": "c", "major": 1, "minor": 7, "fileMode": 438}]
+d["linux"]["resources"] = {"devices": [{"allow": True, "access": "rwm"}]}
+d["process"]["args"] = ["sh", "-c", "readlink /dev/ptmx; stat -c %a /dev/null; echo x > /dev/null && echo null-ok"]'
+  capture r run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" $'pts/ptmx\n660\nnull-ok'
+}
