@@ -247,6 +247,7 @@ test_corrupt_state_is_listed_and_deleted() {
 test_oversized_annotations_are_refused_at_create() {
   make_bundle
   edit_config "$T/bundle" "d['annotations'] = {'k%d' % i: 'x' * 1000 for i in range(17000)}"
+  delete_on_exit big
   capture r create --bundle "$T/bundle" big
   assert_error "annotations"
   [ ! -e "$ROOT/big" ] || fail "state left"
@@ -257,6 +258,7 @@ test_oversized_annotations_are_refused_at_create() {
 test_memory_limit_below_minus_one_is_an_error() {
   make_bundle
   edit_config "$T/bundle" "d['linux']['resources'] = {'memory': {'limit': -2}}"
+  delete_on_exit m
   capture r create --bundle "$T/bundle" m
   assert_error "memory.limit: -2"
   assert_eq "$(cg_dirs "$(cg_of bundle)")" ""
