@@ -825,6 +825,21 @@ create_in_hierarchy (struct runo_cgroup_hierarchy *h, runo_error **err)
   return cpuset ? cpuset_inherit (full, err) : 0;
 }
 
+bool
+runo_cgroup_exists (const runo_cgroup *cg)
+{
+  size_t i;
+
+  for (i = 0; i < cg->n; i++)
+    {
+      cleanup_free char *full
+          = runo_xasprintf ("%s%s", cg->h[i].mount, cg->h[i].path);
+      if (access (full, F_OK) == 0)
+        return true;
+    }
+  return false;
+}
+
 int
 runo_cgroup_create (runo_cgroup *cg, runo_error **err)
 {
@@ -1307,6 +1322,35 @@ runo_cgroup_hugetlb_limits (struct runo_cgroup_hierarchy *h,
   return 0;
 }
 
+/* -1 is "unlimited"; any other negative value is no limit at all, and
+   must not become one. */
+static int
+check_memory_values (const oci_config_linux_resources_memory *mem,
+                     runo_error **err)
+{
+  const struct
+  {
+    const char *name;
+    bool present;
+    int64_t value;
+  } fields[] = {
+    { "limit", mem->limit_present, mem->limit },
+    { "swap", mem->swap_present, mem->swap },
+    { "reservation", mem->reservation_present, mem->reservation },
+    { "kernel", mem->kernel_present, mem->kernel },
+    { "kernelTCP", mem->kernel_tcp_present, mem->kernel_tcp },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof (fields) / sizeof (fields[0]); i++)
+    if (fields[i].present && fields[i].value < -1)
+      return runo_error_make (err, 0,
+                              "linux.resources.memory.%s: %" PRId64
+                              " is not a limit (only -1 means unlimited)",
+                              fields[i].name, fields[i].value);
+  return 0;
+}
+
 int
 runo_cgroup_apply_devices (runo_cgroup *cg,
                            const oci_config_linux_resources *res,
@@ -1343,6 +1387,8 @@ runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
     return 0;
   net = res->network;
 
+  if (res->memory && check_memory_values (res->memory, err) < 0)
+    return -1;
   if (res->memory)
     APPLY ("linux.resources.memory", "memory", "memory", runo_cgroup_v1_memory,
            runo_cgroup_v2_memory, res->memory);

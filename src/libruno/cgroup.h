@@ -95,6 +95,10 @@ const char *runo_cgroup_main_path (const runo_cgroup *cg);
    HYBRID only those that runo_cgroup_apply needs, when it needs them. */
 int runo_cgroup_create (runo_cgroup *cg, runo_error **err);
 
+/* Whether the cgroup's directory exists in any hierarchy (someone else
+   made it: it is not the container's to remove). */
+bool runo_cgroup_exists (const runo_cgroup *cg);
+
 /* Write RESOURCES (may be NULL) into the cgroup files; errors name the
    field ("linux.resources.memory.limit: ...").  Used for create and
    update: only fields present are written.  A setting the host cannot

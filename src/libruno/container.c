@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yajl/yajl_gen.h>
 
 #include "ocispec.h"
@@ -16,9 +17,12 @@ int
 runo_container_open (runo_context *ctx, const char *id, bool exclusive,
                      struct runo_container *c, runo_error **err)
 {
+  struct stat st;
+
   c->root_fd = c->dir_fd = -1;
   c->state = NULL;
   c->status = RUNO_STATUS_STOPPED;
+  c->corrupt = false;
   if (runo_id_validate (id, err) < 0)
     return -1;
   c->root_fd = runo_state_root_open (ctx, false, err);
@@ -32,9 +36,23 @@ runo_container_open (runo_context *ctx, const char *id, bool exclusive,
   c->dir_fd = runo_state_open (c->root_fd, id, err);
   if (c->dir_fd < 0)
     return -1;
-  if (runo_state_lock (c->dir_fd, exclusive, err) < 0
-      || runo_state_read (c->dir_fd, &c->state, err) < 0)
+  if (runo_state_lock (c->dir_fd, exclusive, err) < 0)
     return -1;
+  /* A delete that held the lock before us removed it. */
+  if (fstat (c->dir_fd, &st) == 0 && st.st_nlink == 0)
+    return runo_error_make (err, 0, "container `%s` does not exist", id);
+  if (runo_state_read (c->dir_fd, &c->state, err) < 0
+      || (c->state && strcmp (c->state->id, id) != 0
+          && runo_error_make (err, 0, "read state: %s names another id",
+                              RUNO_STATE_FILE)
+                 < 0))
+    {
+      runo_state_free (c->state);
+      c->state = NULL;
+      c->corrupt = true;
+      c->status = RUNO_STATUS_UNKNOWN;
+      return runo_error_wrap (err, "container `%s`", id);
+    }
   c->status = runo_state_status (c->dir_fd, c->state);
   return 0;
 }
@@ -51,13 +69,96 @@ runo_container_close (struct runo_container *c)
   c->state = NULL;
 }
 
+/* CGROUPS_PATH relative, its components without "." and empty ones, each
+   preceded by '/'; NULL when it has a "..". */
+static char *
+normal_components (const char *cgroups_path)
+{
+  cleanup_free char *copy = runo_xstrdup (cgroups_path);
+  char *out = runo_xmalloc0 (strlen (cgroups_path) + 2);
+  char *saveptr = NULL, *tok;
+
+  for (tok = strtok_r (copy, "/", &saveptr); tok;
+       tok = strtok_r (NULL, "/", &saveptr))
+    {
+      if (strcmp (tok, ".") == 0)
+        continue;
+      if (strcmp (tok, "..") == 0)
+        {
+          free (out);
+          return NULL;
+        }
+      strcat (out, "/");
+      strcat (out, tok);
+    }
+  return out;
+}
+
+static bool
+has_suffix (const char *s, size_t len, const char *suffix)
+{
+  size_t n = strlen (suffix);
+  return len >= n && memcmp (s + len - n, suffix, n) == 0;
+}
+
+/* Whether PATH (as runo_cgroup_path makes it) is the cgroup that
+   CGROUPS_PATH (the saved config's) gives for ID. */
+static bool
+cgroup_path_matches (const char *path, const char *cgroups_path, const char *id)
+{
+  cleanup_free char *want = NULL;
+  const char *entry;
+
+  if (cgroups_path == NULL || cgroups_path[0] == '\0')
+    want = runo_xasprintf ("/%s", id);
+  else
+    want = normal_components (cgroups_path);
+  if (want == NULL || want[0] == '\0')
+    return false;
+  if (cgroups_path && cgroups_path[0] == '/')
+    return strcmp (path, want) == 0;
+  if (cgroups_path == NULL || cgroups_path[0] == '\0')
+    return strcmp (path, want) == 0;
+  /* Relative to the creator's own cgroup, which may differ per
+     hierarchy: each entry ends with it. */
+  if (path[0] == '/')
+    return has_suffix (path, strlen (path), want);
+  for (entry = path; *entry;)
+    {
+      const char *end = strchr (entry, ';');
+      size_t len = end ? (size_t)(end - entry) : strlen (entry);
+
+      if (!has_suffix (entry, len, want))
+        return false;
+      entry += len;
+      if (*entry == ';')
+        entry++;
+    }
+  return true;
+}
+
 int
 runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
                        runo_error **err)
 {
+  oci_config *config;
+  bool ok;
+
   *cg = NULL;
   if (c->state == NULL || c->state->cgroup_path == NULL)
     return 0;
+  config = runo_container_config (c, err);
+  if (config == NULL)
+    return runo_error_wrap (err, "cgroup");
+  ok = cgroup_path_matches (
+      c->state->cgroup_path,
+      config->linux_ ? config->linux_->cgroups_path : NULL, c->state->id);
+  oci_config_free (config);
+  if (!ok)
+    return runo_error_make (err, 0,
+                            "cgroup `%s` of %s is not the one its config "
+                            "gives",
+                            c->state->cgroup_path, RUNO_STATE_FILE);
   /* The cgroup was made by create; its stored path is all it takes. */
   return runo_cgroup_load ("/", "/proc/self/mountinfo", c->state->cgroup_path,
                            false, cg, err);
@@ -147,7 +248,9 @@ collect_entries (int root_fd, struct list_entry **out, size_t *out_len,
   while ((de = readdir (dir)) != NULL)
     {
       cleanup_close int dir_fd = -1;
+      runo_error *bad = NULL;
       runo_state *state = NULL;
+      bool unknown = false;
 
       if (de->d_name[0] == '.' || de->d_type != DT_DIR)
         continue;
@@ -155,11 +258,19 @@ collect_entries (int root_fd, struct list_entry **out, size_t *out_len,
                        O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
       if (dir_fd < 0)
         continue;
-      if (runo_state_lock (dir_fd, false, err) < 0
-          || runo_state_read (dir_fd, &state, err) < 0)
+      if (runo_state_lock (dir_fd, false, err) < 0)
         {
           free_entries (entries, n);
           return runo_error_wrap (err, "container `%s`", de->d_name);
+        }
+      /* One broken container must not hide the others. */
+      if (runo_state_read (dir_fd, &state, &bad) < 0
+          || (state && strcmp (state->id, de->d_name) != 0))
+        {
+          runo_error_release (&bad);
+          runo_state_free (state);
+          state = NULL;
+          unknown = true;
         }
       if (n == alloc)
         {
@@ -176,7 +287,8 @@ collect_entries (int root_fd, struct list_entry **out, size_t *out_len,
         }
       entries[n].id = runo_xstrdup (de->d_name);
       entries[n].state = state;
-      entries[n].status = runo_state_status (dir_fd, state);
+      entries[n].status
+          = unknown ? RUNO_STATUS_UNKNOWN : runo_state_status (dir_fd, state);
       n++;
     }
   if (n)

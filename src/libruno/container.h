@@ -26,15 +26,20 @@ struct runo_container
   int dir_fd;
   runo_state *state; /* NULL while it is still being created */
   enum runo_status status;
+  bool corrupt; /* state.json unreadable: status UNKNOWN, open failed */
 };
 
-/* "container `x` does not exist" when there is no such container. */
+/* "container `x` does not exist" when there is no such container.  A
+   state.json that cannot be read back as runo wrote it (or names another
+   id) fails with C->corrupt set and the directory still open and locked,
+   for delete --force. */
 int runo_container_open (runo_context *ctx, const char *id, bool exclusive,
                          struct runo_container *c, runo_error **err);
 void runo_container_close (struct runo_container *c);
 
-/* The container's cgroup (*cg NULL when it has none).  Free with
-   runo_cgroup_free. */
+/* The container's cgroup (*cg NULL when it has none).  The path recorded
+   in state.json must be the one the saved config gives, or it is an
+   error.  Free with runo_cgroup_free. */
 int runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
                            runo_error **err);
 

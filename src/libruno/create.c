@@ -84,7 +84,8 @@ struct create
   pid_t pid;   /* init */
   char *created;
   runo_cgroup *cgroup;
-  bool cgroup_created;
+  bool cgroup_created; /* by this create: it is the container's */
+  unsigned long long creator_start_time;
   runo_seccomp *seccomp;  /* compiled before init exists */
   runo_passed_fds passed; /* the caller's fds for the container */
   int listen_fds;         /* of them, socket activation's (LISTEN_FDS) */
@@ -599,6 +600,11 @@ make_state (const struct create *c, unsigned long long start_time)
   st->created = runo_xstrdup (c->created);
   st->owner = geteuid ();
   st->cgroup_path = c->cgroup ? runo_cgroup_path (c->cgroup) : NULL;
+  st->cgroup_owned = c->cgroup_created;
+  st->own_pidns = (c->ns.new_flags & CLONE_NEWPID) != 0;
+  st->creating = true;
+  st->creator_pid = getpid ();
+  st->creator_start_time = c->creator_start_time;
   if (ann && ann->len)
     {
       size_t i;
@@ -704,13 +710,8 @@ finish_create (struct create *c, runo_error **err)
     return runo_error_wrap (err, "container process");
   if (zombie)
     return runo_error_make (err, 0, "container process exited");
-  /* exec, start and delete need the config (process defaults, hooks)
-     when the bundle may be gone. */
-  if (runo_write_file_atomic_at (c->dir_fd, RUNO_STATE_CONFIG, c->config_data,
-                                 c->config_len, 0600, err)
-      < 0)
-    return -1;
   st = make_state (c, start_time);
+  st->creating = false;
   if (runo_state_write (c->dir_fd, st, err) < 0)
     return -1;
   if (c->opts->pid_file
@@ -802,6 +803,34 @@ make_exec_fifo (struct create *c, runo_error **err)
   return 0;
 }
 
+/* The state while create is at work ("creating"), with what exists so
+   far. */
+static int
+write_state (struct create *c, runo_error **err)
+{
+  cleanup_state runo_state *st = NULL;
+  unsigned long long start_time = 0;
+
+  if (c->pid > 0 && runo_proc_start_time (c->pid, &start_time, NULL, err) < 0)
+    return runo_error_wrap (err, "container process");
+  st = make_state (c, start_time);
+  return runo_state_write (c->dir_fd, st, err);
+}
+
+/* Before anything is made: annotations too big for the state would leave
+   a container no command can read back. */
+static int
+check_state_size (struct create *c, runo_error **err)
+{
+  cleanup_state runo_state *st = NULL;
+
+  st = make_state (c, ~0ULL);
+  st->created = runo_xstrdup ("0000-00-00T00:00:00.000000000Z");
+  /* The cgroup path is not known yet; it is short. */
+  st->cgroup_path = runo_xstrdup (c->bundle);
+  return runo_state_check_size (st, err);
+}
+
 /* Made and limited before init exists, so that the limits hold from its
    first instruction; init joins it before it runs anything of the
    container. */
@@ -816,9 +845,13 @@ setup_cgroup (struct create *c, runo_error **err)
                        &c->cgroup, err)
       < 0)
     return runo_error_wrap (err, "cgroup");
+  /* Recorded before the first mkdir, so that a create killed at any point
+     leaves a state that delete --force can finish from. */
+  c->cgroup_created = !runo_cgroup_exists (c->cgroup);
+  if (write_state (c, err) < 0)
+    return -1;
   if (runo_cgroup_create (c->cgroup, err) < 0)
     return runo_error_wrap (err, "cgroup");
-  c->cgroup_created = true;
   if (runo_cgroup_apply_devices (c->cgroup, l->resources, l->devices,
                                  l->devices_len, err)
       < 0)
@@ -878,6 +911,11 @@ do_create (struct create *c, runo_error **err)
   if (c->listen_fds > 0)
     pass_listen_fds (c->config->process, c->listen_fds);
 
+  if (check_state_size (c, err) < 0)
+    return -1;
+  if (runo_proc_start_time (getpid (), &c->creator_start_time, NULL, err) < 0)
+    return -1;
+
   c->root_fd = runo_state_root_open (c->ctx, true, err);
   if (c->root_fd < 0)
     return -1;
@@ -885,9 +923,17 @@ do_create (struct create *c, runo_error **err)
   if (c->dir_fd < 0)
     return -1;
   c->claimed = true;
+  c->created = runo_rfc3339_now ();
+  /* exec, start and delete need the config (process defaults, hooks,
+     the cgroupsPath the state's cgroup is checked against) when the
+     bundle may be gone. */
+  if (runo_write_file_atomic_at (c->dir_fd, RUNO_STATE_CONFIG, c->config_data,
+                                 c->config_len, 0600, err)
+          < 0
+      || write_state (c, err) < 0)
+    return -1;
   if (compile_seccomp (c, err) < 0)
     return -1;
-  c->created = runo_rfc3339_now ();
   if (setup_cgroup (c, err) < 0)
     return -1;
   if (make_exec_fifo (c, err) < 0)
@@ -895,6 +941,9 @@ do_create (struct create *c, runo_error **err)
   if (runo_sync_pair (c->sync_fd, err) < 0)
     return -1;
   if (spawn_init (c, err) < 0)
+    return -1;
+  /* From here on a killed create leaves an init that delete can find. */
+  if (write_state (c, err) < 0)
     return -1;
   runo_namespaces_close (&c->ns);
   return drive_init (c, err);

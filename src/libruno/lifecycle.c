@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -186,15 +187,194 @@ signal_pidfd (int pidfd, int sig, runo_error **err)
   return 0;
 }
 
+/* The process PID, as a pidfd, if it is still the child of PARENT (pids
+   are only names: this one may have been reused since it was read). */
+static int
+open_child (pid_t pid, pid_t parent)
+{
+  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
+  char path[64], buf[512];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *p;
+
+  if (pidfd < 0)
+    return -1;
+  snprintf (path, sizeof (path), "/proc/%d/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || (n = read (fd, buf, sizeof (buf) - 1)) < 0)
+    return -1;
+  buf[n] = '\0';
+  p = strrchr (buf, ')');
+  /* ") S PPID ..." */
+  if (p == NULL || strlen (p) < 5 || atoi (p + 4) != parent)
+    return -1;
+  return steal_fd (&pidfd);
+}
+
+struct proc_set
+{
+  pid_t *pids;
+  int *pidfds;
+  size_t n, cap;
+};
+
+static void
+proc_set_add (struct proc_set *set, pid_t pid, int pidfd)
+{
+  size_t i;
+
+  for (i = 0; i < set->n; i++)
+    if (set->pids[i] == pid)
+      {
+        close (pidfd);
+        return;
+      }
+  if (set->n == set->cap)
+    {
+      set->cap = set->cap ? 2 * set->cap : 16;
+      set->pids = realloc (set->pids, set->cap * sizeof (pid_t));
+      set->pidfds = realloc (set->pidfds, set->cap * sizeof (int));
+      if (set->pids == NULL || set->pidfds == NULL)
+        abort ();
+    }
+  set->pids[set->n] = pid;
+  set->pidfds[set->n++] = pidfd;
+}
+
+static void
+proc_set_release (struct proc_set *set)
+{
+  size_t i;
+
+  for (i = 0; i < set->n; i++)
+    close (set->pidfds[i]);
+  free (set->pids);
+  free (set->pidfds);
+}
+
+/* The descendants of the process at SET->pids[0], from the children lists
+   of their threads: the processes of a container that shares the host's
+   pid namespace are the ones its init started. */
+static void
+collect_descendants (struct proc_set *set)
+{
+  size_t i;
+
+  for (i = 0; i < set->n; i++)
+    {
+      char path[64];
+      cleanup_dir DIR *tasks = NULL;
+      struct dirent *de;
+
+      snprintf (path, sizeof (path), "/proc/%d/task", set->pids[i]);
+      tasks = opendir (path);
+      if (tasks == NULL)
+        continue;
+      while ((de = readdir (tasks)) != NULL)
+        {
+          cleanup_free char *children = NULL;
+          cleanup_free char *file = NULL;
+          cleanup_error runo_error *ignored = NULL;
+          char *p, *end;
+
+          if (de->d_name[0] == '.')
+            continue;
+          file = runo_xasprintf ("%s/%s/children", path, de->d_name);
+          if (runo_read_file_at (AT_FDCWD, file, 0, &children, NULL, &ignored)
+              < 0)
+            continue;
+          for (p = children;; p = end)
+            {
+              long child = strtol (p, &end, 10);
+              int pidfd;
+
+              if (end == p)
+                break;
+              pidfd = open_child ((pid_t)child, set->pids[i]);
+              if (pidfd >= 0)
+                proc_set_add (set, (pid_t)child, pidfd);
+            }
+        }
+    }
+}
+
+/* Whether /proc/PID/ns/pid is the namespace NS. */
+static bool
+in_pidns (pid_t pid, const struct stat *ns)
+{
+  char path[64];
+  struct stat st;
+
+  snprintf (path, sizeof (path), "/proc/%d/ns/pid", pid);
+  return stat (path, &st) == 0 && st.st_ino == ns->st_ino
+         && st.st_dev == ns->st_dev;
+}
+
+/* Every process of the pid namespace whose init is SET->pids[0]. */
+static int
+collect_pidns (struct proc_set *set, runo_error **err)
+{
+  cleanup_dir DIR *proc = NULL;
+  struct stat ns;
+  struct dirent *de;
+  char path[64];
+
+  snprintf (path, sizeof (path), "/proc/%d/ns/pid", set->pids[0]);
+  if (stat (path, &ns) < 0)
+    return runo_error_errno (err, "stat `%s`", path);
+  proc = opendir ("/proc");
+  if (proc == NULL)
+    return runo_error_errno (err, "open `/proc`");
+  while ((de = readdir (proc)) != NULL)
+    {
+      char *end;
+      long pid = strtol (de->d_name, &end, 10);
+      int pidfd;
+
+      if (*end || pid <= 0 || pid == set->pids[0] || !in_pidns (pid, &ns))
+        continue;
+      pidfd = (int)syscall (SYS_pidfd_open, (pid_t)pid, 0);
+      if (pidfd < 0)
+        continue;
+      /* Checked again now that the pid cannot be reused. */
+      if (!in_pidns (pid, &ns))
+        {
+          close (pidfd);
+          continue;
+        }
+      proc_set_add (set, (pid_t)pid, pidfd);
+    }
+  return 0;
+}
+
+/* The container's own processes, its init first (taking INIT_PIDFD):
+   those of init's pid namespace when it has its own, else init's
+   descendants.  Never the cgroup's: another container or a process of the
+   host may be in it too. */
+static int
+container_processes (const runo_state *st, int init_pidfd, struct proc_set *set,
+                     runo_error **err)
+{
+  proc_set_add (set, st->pid, init_pidfd);
+  if (st->own_pidns)
+    return collect_pidns (set, err);
+  collect_descendants (set);
+  return 0;
+}
+
 int
 runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
                      runo_error **err)
 {
   struct runo_container c;
-  cleanup_close int pidfd = -1;
+  struct proc_set set = { NULL, NULL, 0, 0 };
+  int pidfd = -1;
+  size_t i;
   int ret = -1;
 
-  if (runo_container_open (ctx, id, false, &c, err) < 0)
+  /* Exclusive: a delete or pause of the same container waits. */
+  if (runo_container_open (ctx, id, true, &c, err) < 0)
     goto out;
   if (c.status != RUNO_STATUS_CREATED && c.status != RUNO_STATUS_RUNNING
       && c.status != RUNO_STATUS_PAUSED)
@@ -209,45 +389,62 @@ runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
         runo_error_make (err, 0, "container `%s` is not running", id);
       goto out;
     }
-  if (all)
+  if (!all)
     {
-      runo_cgroup *cg = NULL;
-
-      if (runo_container_cgroup (&c, &cg, err) < 0)
-        goto out;
-      if (cg)
-        {
-          ret = runo_cgroup_kill_all (cg, sig, err);
-          runo_cgroup_free (cg);
-          goto out;
-        }
+      ret = signal_pidfd (pidfd, sig, err);
+      close (pidfd);
+      goto out;
     }
-  ret = signal_pidfd (pidfd, sig, err);
+  if (container_processes (c.state, pidfd, &set, err) < 0)
+    goto out;
+  ret = 0;
+  for (i = 0; i < set.n && ret == 0; i++)
+    ret = signal_pidfd (set.pidfds[i], sig, err);
 out:
+  proc_set_release (&set);
   runo_container_close (&c);
   return ret;
 }
 
-/* Kill init (SIGKILL) and wait until it is gone.  It is usually not our
-   child: the pidfd tells when it exits. */
 static int
-kill_and_wait (const runo_state *st, runo_error **err)
+wait_pidfd (int pidfd, runo_error **err)
 {
-  cleanup_close int pidfd = open_init (st, err);
-  struct pollfd pfd;
+  struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 
-  if (pidfd < 0)
-    return *err ? -1 : 0;
-  if (signal_pidfd (pidfd, SIGKILL, err) < 0)
-    return -1;
-  pfd.fd = pidfd;
-  pfd.events = POLLIN;
   while (poll (&pfd, 1, 10000) < 0)
     if (errno != EINTR)
       return runo_error_errno (err, "wait for container process");
-  /* Reap it when it is ours (run); otherwise its parent does. */
-  waitpid (st->pid, NULL, WNOHANG);
   return 0;
+}
+
+/* Kill the container's processes (SIGKILL) and wait until they are gone.
+   Init is usually not our child: pidfds tell when they exit. */
+static int
+kill_and_wait (const runo_state *st, runo_error **err)
+{
+  struct proc_set set = { NULL, NULL, 0, 0 };
+  int pidfd = open_init (st, err);
+  size_t i;
+  int ret = 0;
+
+  if (pidfd < 0)
+    return *err ? -1 : 0;
+  if (container_processes (st, pidfd, &set, err) < 0)
+    {
+      proc_set_release (&set);
+      return -1;
+    }
+  /* Children first: with init gone first they would be reparented away
+     from what we know, in a container sharing the host's pid namespace. */
+  for (i = set.n; i-- > 0 && ret == 0;)
+    ret = signal_pidfd (set.pidfds[i], SIGKILL, err);
+  for (i = set.n; i-- > 0 && ret == 0;)
+    ret = wait_pidfd (set.pidfds[i], err);
+  /* Reap it when it is ours (run); otherwise its parent does. */
+  if (ret == 0)
+    waitpid (st->pid, NULL, WNOHANG);
+  proc_set_release (&set);
+  return ret;
 }
 
 /* Whether ID names no container at all (a valid id, no state). */
@@ -273,13 +470,65 @@ container_missing (runo_context *ctx, const char *id)
   return faccessat (root, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
 }
 
+/* A frozen task does not die of SIGKILL before it is thawed, and its
+   cgroup cannot be removed. */
+static int
+thaw (runo_cgroup *cg, runo_error **err)
+{
+  cleanup_error runo_error *unreadable = NULL;
+  bool frozen = false;
+
+  /* No freezer file (gone, or no freezer at all): nothing is frozen. */
+  if (runo_cgroup_is_frozen (cg, &frozen, &unreadable) < 0 || !frozen)
+    return 0;
+  return runo_cgroup_freeze (cg, false, err);
+}
+
+/* Every step of a delete may already have been done by one that was
+   killed half-way: a missing cgroup, process or state is no error. */
+static int
+delete_resources (runo_context *ctx, struct runo_container *c, runo_error **err)
+{
+  runo_cgroup *cg = NULL;
+  cleanup_error runo_error *cg_err = NULL;
+  int ret = -1;
+
+  if (runo_container_cgroup (c, &cg, &cg_err) < 0)
+    {
+      /* Not ours to touch; the rest of the container still goes. */
+      cleanup_free char *text = runo_error_text (cg_err);
+      runo_warning (ctx, "%s: left as it is", text);
+    }
+  if (cg && thaw (cg, err) < 0)
+    {
+      if ((*err)->errnum != ENOENT)
+        goto out;
+      runo_error_release (err);
+    }
+  if (kill_and_wait (c->state, err) < 0)
+    goto out;
+  /* A cgroup that was there before create, or is shared with another
+     container, is left to whoever made it. */
+  if (cg && c->state->cgroup_owned && runo_cgroup_destroy (cg, err) < 0)
+    {
+      if ((*err)->errnum != EBUSY)
+        goto out;
+      cleanup_free char *text = runo_error_text (*err);
+      runo_warning (ctx, "%s: processes of another container are in it", text);
+      runo_error_release (err);
+    }
+  ret = 0;
+out:
+  runo_cgroup_free (cg);
+  return ret;
+}
+
 int
 runo_container_delete (runo_context *ctx, const char *id, bool force,
                        runo_error **err)
 {
   struct runo_container c;
   oci_config *config = NULL;
-  runo_cgroup *cg = NULL;
   int ret = -1;
 
   if (runo_container_open (ctx, id, true, &c, err) < 0)
@@ -291,6 +540,15 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
         {
           runo_error_release (err);
           ret = 0;
+        }
+      /* Nothing in an unreadable state can be trusted to act on: the
+         directory is all that goes. */
+      else if (force && c.corrupt)
+        {
+          cleanup_free char *text = runo_error_text (*err);
+          runo_warning (ctx, "%s: removing its state only", text);
+          runo_error_release (err);
+          ret = runo_state_remove (c.root_fd, id, err);
         }
       goto out;
     }
@@ -308,8 +566,8 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
         }
       break;
     case RUNO_STATUS_CREATING:
-      /* Its creator is still at work (or died half-way): only --force
-         takes it away. */
+    case RUNO_STATUS_UNKNOWN:
+      /* Its creator is still at work: only --force takes it away. */
       if (!force)
         {
           runo_error_make (err, 0, "container `%s` is being created", id);
@@ -322,24 +580,16 @@ runo_container_delete (runo_context *ctx, const char *id, bool force,
     }
   config = runo_container_config (&c, err);
   runo_error_release (err); /* a broken copy must not block the delete */
-  if (kill_and_wait (c.state, err) < 0)
-    goto out;
-  if (runo_container_cgroup (&c, &cg, err) < 0)
-    goto out;
-  /* Processes that outlived init (a container sharing the host pid
-     namespace) go with the cgroup. */
-  if (cg
-      && (runo_cgroup_kill_all (cg, SIGKILL, err) < 0
-          || runo_cgroup_destroy (cg, err) < 0))
+  if (c.state && delete_resources (ctx, &c, err) < 0)
     goto out;
   if (runo_state_remove (c.root_fd, id, err) < 0)
     goto out;
-  if (config && config->hooks && c.state)
+  /* A container whose create never finished was never created. */
+  if (config && config->hooks && c.state && !c.state->creating)
     run_late_hooks (ctx, config->hooks->poststop, config->hooks->poststop_len,
                     "poststop", &c, id, RUNO_STATUS_STOPPED);
   ret = 0;
 out:
-  runo_cgroup_free (cg);
   oci_config_free (config);
   runo_container_close (&c);
   return ret;

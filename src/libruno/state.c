@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +19,15 @@
 #include "cgroup.h"
 #include "utils.h"
 
-/* state.json is written by runo only; anything bigger is corrupt. */
-#define STATE_FILE_MAX (16 * 1024 * 1024)
+/* state.json is written by runo only: deeper nesting than its own
+   (annotations, depth 2) is corrupt, and is refused before yajl's tree
+   (freed recursively) could be made of it. */
+#define STATE_DEPTH_MAX 8
 
 static const char *const status_names[] = {
   [RUNO_STATUS_CREATING] = "creating", [RUNO_STATUS_CREATED] = "created",
   [RUNO_STATUS_RUNNING] = "running",   [RUNO_STATUS_PAUSED] = "paused",
-  [RUNO_STATUS_STOPPED] = "stopped",
+  [RUNO_STATUS_STOPPED] = "stopped",   [RUNO_STATUS_UNKNOWN] = "unknown",
 };
 
 const char *
@@ -181,35 +184,83 @@ gen_finish (yajl_gen gen)
   return out;
 }
 
-int
-runo_state_write (int dir_fd, const runo_state *state, runo_error **err)
+static void
+gen_kv_bool (yajl_gen gen, const char *key, bool value)
+{
+  gen_string (gen, key);
+  yajl_gen_bool (gen, value);
+}
+
+static void
+gen_kv_ull (yajl_gen gen, const char *key, unsigned long long value)
+{
+  char text[32];
+
+  /* A start time is a kernel unsigned long long: keep it as text so the
+     full range survives a JSON reader that uses doubles. */
+  snprintf (text, sizeof (text), "%llu", value);
+  gen_kv_string (gen, key, text);
+}
+
+static char *
+state_file_json (const runo_state *state)
 {
   yajl_gen gen = yajl_gen_alloc (NULL);
-  cleanup_free char *json = NULL;
-  char start_time[32];
 
   if (gen == NULL)
-    return runo_error_make (err, ENOMEM, "write state");
+    return NULL;
   yajl_gen_map_open (gen);
   gen_kv_string (gen, "id", state->id);
   gen_kv_integer (gen, "pid", state->pid);
-  /* A start time is a kernel unsigned long long: keep it as text so the full
-     range survives a JSON reader that uses doubles. */
-  snprintf (start_time, sizeof (start_time), "%llu", state->pid_start_time);
-  gen_kv_string (gen, "pidStartTime", start_time);
+  gen_kv_ull (gen, "pidStartTime", state->pid_start_time);
   gen_kv_string (gen, "bundle", state->bundle);
   gen_kv_string (gen, "rootfs", state->rootfs);
   gen_kv_string (gen, "created", state->created);
   if (state->cgroup_path)
-    gen_kv_string (gen, "cgroupPath", state->cgroup_path);
+    {
+      gen_kv_string (gen, "cgroupPath", state->cgroup_path);
+      gen_kv_bool (gen, "cgroupOwned", state->cgroup_owned);
+    }
+  gen_kv_bool (gen, "ownPidNamespace", state->own_pidns);
+  if (state->creating)
+    {
+      gen_kv_bool (gen, "creating", true);
+      gen_kv_integer (gen, "creatorPid", state->creator_pid);
+      gen_kv_ull (gen, "creatorStartTime", state->creator_start_time);
+    }
   gen_kv_integer (gen, "owner", state->owner);
   gen_annotations (gen, state);
   yajl_gen_map_close (gen);
-  json = gen_finish (gen);
+  return gen_finish (gen);
+}
+
+int
+runo_state_check_size (const runo_state *state, runo_error **err)
+{
+  cleanup_free char *json = state_file_json (state);
+
+  if (json == NULL)
+    return runo_error_make (err, ENOMEM, "state");
+  if (strlen (json) > RUNO_STATE_MAX)
+    return runo_error_make (err, EFBIG,
+                            "state: annotations do not fit in %d MiB",
+                            RUNO_STATE_MAX / (1024 * 1024));
+  return 0;
+}
+
+int
+runo_state_write (int dir_fd, const runo_state *state, runo_error **err)
+{
+  cleanup_free char *json = state_file_json (state);
+  size_t len;
+
   if (json == NULL)
     return runo_error_make (err, ENOMEM, "write state");
-  return runo_write_file_atomic_at (dir_fd, RUNO_STATE_FILE, json,
-                                    strlen (json), 0600, err);
+  len = strlen (json);
+  if (len > RUNO_STATE_MAX)
+    return runo_error_make (err, EFBIG, "write state");
+  return runo_write_file_atomic_at (dir_fd, RUNO_STATE_FILE, json, len, 0600,
+                                    err);
 }
 
 static const char *
@@ -231,6 +282,98 @@ tree_integer (yajl_val tree, const char *key, long long *out)
   return 0;
 }
 
+/* Absent is false; anything but a boolean is corrupt. */
+static int
+tree_bool (yajl_val tree, const char *key, bool *out)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (tree, path, yajl_t_any);
+
+  *out = false;
+  if (v == NULL)
+    return 0;
+  if (!YAJL_IS_TRUE (v) && !YAJL_IS_FALSE (v))
+    return -1;
+  *out = YAJL_IS_TRUE (v);
+  return 0;
+}
+
+/* Decimal digits only, in range. */
+static int
+tree_ull (yajl_val tree, const char *key, unsigned long long *out)
+{
+  const char *s = tree_string (tree, key);
+  char *end;
+
+  if (s == NULL || s[0] < '0' || s[0] > '9')
+    return -1;
+  errno = 0;
+  *out = strtoull (s, &end, 10);
+  return errno || *end ? -1 : 0;
+}
+
+/* A pid runo may signal: 0 (none yet) or a real process.  Pid 1 is never
+   a container's init seen from the runtime, and a wider value would be
+   truncated to some other pid. */
+static int
+tree_pid (yajl_val tree, const char *key, pid_t *out)
+{
+  long long n;
+
+  if (tree_integer (tree, key, &n) < 0 || n < 0 || n == 1 || n > INT_MAX)
+    return -1;
+  *out = (pid_t)n;
+  return 0;
+}
+
+/* Each path is absolute and normal (what runo_cgroup_path makes): no
+   empty, "." or ".." component, not the root itself. */
+static bool
+cgroup_path_component_ok (const char *p, size_t len)
+{
+  size_t i = 0;
+
+  if (len < 2 || p[0] != '/' || p[len - 1] == '/')
+    return false;
+  while (i < len)
+    {
+      size_t start = ++i;
+
+      while (i < len && p[i] != '/')
+        i++;
+      if (i == start || (i - start == 1 && p[start] == '.')
+          || (i - start == 2 && p[start] == '.' && p[start + 1] == '.'))
+        return false;
+    }
+  return true;
+}
+
+static bool
+cgroup_path_ok (const char *path)
+{
+  const char *entry = path;
+
+  if (path[0] == '/')
+    return strchr (path, ';') == NULL
+           && cgroup_path_component_ok (path, strlen (path));
+  /* "key:/path;key:/path..." */
+  while (*entry)
+    {
+      const char *end = strchr (entry, ';');
+      const char *colon = strchr (entry, ':');
+      size_t len = end ? (size_t)(end - entry) : strlen (entry);
+
+      if (colon == NULL || colon == entry || colon >= entry + len
+          || !cgroup_path_component_ok (colon + 1,
+                                        len - (size_t)(colon + 1 - entry)))
+        return false;
+      entry += len;
+      if (*entry == ';')
+        entry++;
+    }
+  return path[0] != '\0';
+}
+
 static int
 parse_state (yajl_val tree, runo_state *st)
 {
@@ -242,13 +385,13 @@ parse_state (yajl_val tree, runo_state *st)
   if ((s = tree_string (tree, "id")) == NULL)
     return -1;
   st->id = runo_xstrdup (s);
-  if (tree_integer (tree, "pid", &n) < 0 || n < 0)
+  if (tree_pid (tree, "pid", &st->pid) < 0
+      || tree_ull (tree, "pidStartTime", &st->pid_start_time) < 0)
     return -1;
-  st->pid = (pid_t)n;
-  if ((s = tree_string (tree, "pidStartTime")) == NULL)
+  /* A process has run for at least a tick when its start time is read. */
+  if (st->pid > 0 && st->pid_start_time == 0)
     return -1;
-  st->pid_start_time = strtoull (s, NULL, 10);
-  if (tree_integer (tree, "owner", &n) < 0 || n < 0)
+  if (tree_integer (tree, "owner", &n) < 0 || n < 0 || n >= UINT32_MAX)
     return -1;
   st->owner = (uid_t)n;
   st->bundle = runo_xstrdup (tree_string (tree, "bundle"));
@@ -256,6 +399,16 @@ parse_state (yajl_val tree, runo_state *st)
   st->created = runo_xstrdup (tree_string (tree, "created"));
   st->cgroup_path = runo_xstrdup (tree_string (tree, "cgroupPath"));
   if (st->bundle == NULL || st->rootfs == NULL || st->created == NULL)
+    return -1;
+  if (st->cgroup_path && !cgroup_path_ok (st->cgroup_path))
+    return -1;
+  if (tree_bool (tree, "cgroupOwned", &st->cgroup_owned) < 0
+      || tree_bool (tree, "ownPidNamespace", &st->own_pidns) < 0
+      || tree_bool (tree, "creating", &st->creating) < 0)
+    return -1;
+  if (st->creating
+      && (tree_pid (tree, "creatorPid", &st->creator_pid) < 0
+          || tree_ull (tree, "creatorStartTime", &st->creator_start_time) < 0))
     return -1;
   ann = yajl_tree_get (tree, path, yajl_t_object);
   if (ann && ann->u.object.len > 0)
@@ -277,6 +430,41 @@ parse_state (yajl_val tree, runo_state *st)
   return 0;
 }
 
+/* Whether DATA (LEN bytes) is free of NUL bytes and nests no deeper than
+   STATE_DEPTH_MAX. */
+static bool
+shape_ok (const char *data, size_t len)
+{
+  bool in_string = false;
+  int depth = 0;
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    {
+      char ch = data[i];
+
+      if (ch == '\0')
+        return false;
+      if (in_string)
+        {
+          if (ch == '\\')
+            i++;
+          else if (ch == '"')
+            in_string = false;
+        }
+      else if (ch == '"')
+        in_string = true;
+      else if (ch == '{' || ch == '[')
+        {
+          if (++depth > STATE_DEPTH_MAX)
+            return false;
+        }
+      else if (ch == '}' || ch == ']')
+        depth--;
+    }
+  return true;
+}
+
 int
 runo_state_read (int dir_fd, runo_state **out, runo_error **err)
 {
@@ -284,10 +472,11 @@ runo_state_read (int dir_fd, runo_state **out, runo_error **err)
   cleanup_state runo_state *st = NULL;
   char errbuf[256];
   yajl_val tree;
+  size_t len;
   int ret;
 
   *out = NULL;
-  if (runo_read_file_at (dir_fd, RUNO_STATE_FILE, STATE_FILE_MAX, &data, NULL,
+  if (runo_read_file_at (dir_fd, RUNO_STATE_FILE, RUNO_STATE_MAX, &data, &len,
                          err)
       < 0)
     {
@@ -298,6 +487,9 @@ runo_state_read (int dir_fd, runo_state **out, runo_error **err)
         }
       return runo_error_wrap (err, "read state");
     }
+  if (!shape_ok (data, len))
+    return runo_error_make (err, 0, "read state: %s is corrupt",
+                            RUNO_STATE_FILE);
   tree = yajl_tree_parse (data, errbuf, sizeof (errbuf));
   if (tree == NULL || !YAJL_IS_OBJECT (tree))
     {
@@ -337,12 +529,46 @@ runo_state_free (runo_state *st)
   free (st);
 }
 
+/* Empty DIR_FD (a directory runo did not make, such as a state.json that
+   is one): its entries, depth first, bounded. */
+static int
+empty_dir (int dir_fd, int depth)
+{
+  cleanup_dir DIR *dir = NULL;
+  struct dirent *de;
+  int fd = dup (dir_fd);
+
+  if (fd < 0 || (dir = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return -1;
+    }
+  while ((de = readdir (dir)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dir_fd, de->d_name, 0) == 0 || errno == ENOENT)
+        continue;
+      if (errno != EISDIR || depth <= 0)
+        return -1;
+      {
+        cleanup_close int sub
+            = openat (dir_fd, de->d_name,
+                      O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (sub < 0 || empty_dir (sub, depth - 1) < 0)
+          return -1;
+      }
+      if (unlinkat (dir_fd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return -1;
+    }
+  return 0;
+}
+
 int
 runo_state_remove (int root_fd, const char *id, runo_error **err)
 {
   cleanup_close int dir_fd = -1;
-  cleanup_dir DIR *dir = NULL;
-  struct dirent *de;
 
   if (runo_id_validate (id, err) < 0)
     return -1;
@@ -354,18 +580,8 @@ runo_state_remove (int root_fd, const char *id, runo_error **err)
         return 0;
       return runo_error_errno (err, "open state directory `%s`", id);
     }
-  dir = fdopendir (dir_fd);
-  if (dir == NULL)
-    return runo_error_errno (err, "read state directory `%s`", id);
-  dir_fd = -1; /* now owned by DIR */
-  /* The directory holds only files runo made: no subdirectories. */
-  while ((de = readdir (dir)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      if (unlinkat (dirfd (dir), de->d_name, 0) < 0 && errno != ENOENT)
-        return runo_error_errno (err, "remove `%s/%s`", id, de->d_name);
-    }
+  if (empty_dir (dir_fd, 8) < 0)
+    return runo_error_errno (err, "empty state directory `%s`", id);
   if (unlinkat (root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return runo_error_errno (err, "remove state directory `%s`", id);
   return 0;
@@ -409,18 +625,24 @@ runo_proc_start_time (pid_t pid, unsigned long long *start_time, bool *zombie,
 }
 
 static bool
-init_is_alive (const runo_state *state)
+process_is_alive (pid_t pid, unsigned long long recorded_start)
 {
   cleanup_error runo_error *err = NULL;
   unsigned long long start_time;
   bool zombie;
 
-  if (state->pid <= 0)
+  if (pid <= 0)
     return false;
-  if (runo_proc_start_time (state->pid, &start_time, &zombie, &err) < 0)
+  if (runo_proc_start_time (pid, &start_time, &zombie, &err) < 0)
     return false;
   /* A different start time means the pid was reused by another process. */
-  return !zombie && start_time == state->pid_start_time;
+  return !zombie && start_time == recorded_start;
+}
+
+static bool
+init_is_alive (const runo_state *state)
+{
+  return process_is_alive (state->pid, state->pid_start_time);
 }
 
 static bool
@@ -446,7 +668,15 @@ runo_state_status (int dir_fd, const runo_state *state)
 {
   struct stat st;
 
-  if (state == NULL || state->pid == 0)
+  if (state == NULL)
+    return RUNO_STATUS_CREATING;
+  /* A create that died half-way left a container that will never be
+     created: stopped, for delete to take away. */
+  if (state->creating)
+    return process_is_alive (state->creator_pid, state->creator_start_time)
+               ? RUNO_STATUS_CREATING
+               : RUNO_STATUS_STOPPED;
+  if (state->pid == 0)
     return RUNO_STATUS_CREATING;
   if (!init_is_alive (state))
     return RUNO_STATUS_STOPPED;

@@ -26,6 +26,9 @@
 #define RUNO_STATE_CONFIG "config.json" /* the bundle's, as created */
 #define RUNO_SECCOMP_CACHE ".seccomp"   /* in the state root */
 #define RUNO_ID_MAX 1024
+/* The largest state.json runo writes or reads back; create refuses a
+   config whose state would not fit (annotations are copied into it). */
+#define RUNO_STATE_MAX (16 * 1024 * 1024)
 
 enum runo_status
 {
@@ -34,6 +37,7 @@ enum runo_status
   RUNO_STATUS_RUNNING,
   RUNO_STATUS_PAUSED,
   RUNO_STATUS_STOPPED,
+  RUNO_STATUS_UNKNOWN, /* state.json unreadable: only delete --force */
 };
 
 typedef struct runo_state
@@ -45,7 +49,14 @@ typedef struct runo_state
   char *rootfs;                      /* absolute path */
   char *created;                     /* RFC 3339 */
   char *cgroup_path;                 /* NULL when no cgroup */
-  uid_t owner;                       /* uid that created the container */
+  bool cgroup_owned;                 /* create made it: delete may remove it */
+  bool own_pidns; /* init is the first process of a new pid namespace */
+  /* Set from the first write of create until its last: the state may lack
+     the pid (not spawned yet) and the creator may have died half-way. */
+  bool creating;
+  pid_t creator_pid;
+  unsigned long long creator_start_time;
+  uid_t owner; /* uid that created the container */
   size_t annotations_len;
   char **annotation_keys;
   char **annotation_values;
@@ -92,6 +103,10 @@ runo_state_cleanup (runo_state **s)
 
 /* Remove the container directory and its content. */
 int runo_state_remove (int root_fd, const char *id, runo_error **err);
+
+/* Write STATE's JSON into a buffer and check that it fits in
+   RUNO_STATE_MAX. */
+int runo_state_check_size (const runo_state *state, runo_error **err);
 
 /* Derive the status from the live process.  STATE may be NULL (creating). */
 enum runo_status runo_state_status (int dir_fd, const runo_state *state);

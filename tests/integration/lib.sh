@@ -189,3 +189,7 @@ ppid = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1])
 print("child" if ppid == os.getpid() else ppid)
 PY
 }
+
+# strace, for tests that trace runo or inject faults: LeakSanitizer cannot
+# run under ptrace (ASan builds), so leak checks are off for that run.
+traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"; }

@@ -212,7 +212,7 @@ d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 
   # Should it hang, the runo this test started is killed at the end (its
   # command line names this test's bundle).
   on_exit 'for p in /proc/[0-9]*; do { tr "\\0" " " <$p/cmdline; } 2>/dev/null | grep -qF -- "$T/bundle c1" && kill -9 ${p#/proc/}; done'
-  capture timeout -s KILL 20 strace -f -qq -o /dev/null -e trace=setns -e inject=setns:signal=KILL \
+  capture timeout -s KILL 20 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -o /dev/null -e trace=setns -e inject=setns:signal=KILL \
     "$RUNO" --root "$ROOT" run --bundle "$T/bundle" c1
   [ "$rc" != 137 ] || fail "create hung after its joiner died"
   assert_error "exited unexpectedly"

@@ -178,7 +178,7 @@ test_no_runtime_process_is_dumpable_when_it_enters_the_container() {
       r run -d --bundle "$T/bundle" c2
       wait_status c2 running
     fi
-    capture strace -f -qq -e trace=prctl,clone,clone3,fork,vfork,setns,unshare -o "$T/strace" \
+    capture traced -f -qq -e trace=prctl,clone,clone3,fork,vfork,setns,unshare -o "$T/strace" \
       "$RUNO" --root "$ROOT" $cmd
     assert_eq "$rc" 0 "$err"
     # In time order, the first of these calls must be the prctl.

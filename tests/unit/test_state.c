@@ -197,6 +197,84 @@ START_TEST (corrupt_state_is_an_error)
 }
 END_TEST
 
+static void
+assert_state_rejected (const char *json)
+{
+  cleanup_error runo_error *err = NULL;
+  cleanup_close int root_fd = runo_state_root_open (&ctx, true, &err);
+  cleanup_close int fd = runo_state_claim (root_fd, "v", &err);
+  cleanup_state runo_state *out = NULL;
+
+  ck_assert_int_ge (fd, 0);
+  ck_assert_int_eq (runo_write_file_atomic_at (fd, RUNO_STATE_FILE, json,
+                                               strlen (json), 0600, &err),
+                    0);
+  ck_assert_msg (runo_state_read (fd, &out, &err) < 0, "accepted: %s", json);
+  ck_assert_ptr_nonnull (strstr (err->msg, "corrupt"));
+  runo_error_release (&err);
+  ck_assert_int_eq (runo_state_remove (root_fd, "v", &err), 0);
+}
+
+#define BASE                                                                   \
+  "\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"created\":\"t\",\"owner\":0"
+
+START_TEST (read_back_values_are_validated)
+{
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":4294967297,"
+                         "\"pidStartTime\":\"5\"," BASE "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":1,\"pidStartTime\":\"5\"," BASE
+                         "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":-3,\"pidStartTime\":\"5\"," BASE
+                         "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":\"0\"," BASE
+                         "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":\"5x\"," BASE
+                         "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":"
+                         "\"18446744073709551616\"," BASE "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":\"5\","
+                         "\"cgroupPath\":\"/a/../..\"," BASE "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":\"5\","
+                         "\"cgroupPath\":\"memory:/a;cpu:x\"," BASE "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":\"5\","
+                         "\"cgroupOwned\":1," BASE "}");
+  assert_state_rejected ("{\"id\":\"v\",\"pid\":7,\"pidStartTime\":\"5\","
+                         "\"creating\":true," BASE "}");
+  assert_state_rejected ("{\"id\":\"v\",\"a\":[[[[[[[[[[[[]]]]]]]]]]]],"
+                         "\"pid\":7,\"pidStartTime\":\"5\"," BASE "}");
+}
+END_TEST
+
+START_TEST (deep_nesting_is_refused_without_a_crash)
+{
+  size_t depth = 2000000, i;
+  char *json = runo_xmalloc0 (2 * depth + 16);
+
+  strcpy (json, "{\"a\":");
+  for (i = 0; i < depth; i++)
+    json[5 + i] = '[';
+  for (i = 0; i < depth; i++)
+    json[5 + depth + i] = ']';
+  strcpy (json + 5 + 2 * depth, "}");
+  assert_state_rejected (json);
+  free (json);
+}
+END_TEST
+
+START_TEST (remove_takes_a_state_json_that_is_a_directory)
+{
+  cleanup_error runo_error *err = NULL;
+  cleanup_close int root_fd = runo_state_root_open (&ctx, true, &err);
+  cleanup_close int fd = runo_state_claim (root_fd, "d", &err);
+  struct stat st;
+
+  ck_assert_int_eq (mkdirat (fd, RUNO_STATE_FILE, 0700), 0);
+  ck_assert_int_eq (mkdirat (fd, RUNO_STATE_FILE "/sub", 0700), 0);
+  ck_assert_int_eq (runo_state_remove (root_fd, "d", &err), 0);
+  ck_assert_int_eq (fstatat (root_fd, "d", &st, 0), -1);
+}
+END_TEST
+
 START_TEST (remove_deletes_everything)
 {
   cleanup_error runo_error *err = NULL;
@@ -313,6 +391,9 @@ main (void)
   tcase_add_test (tc, root_is_created_0700);
   tcase_add_test (tc, write_read_round_trip);
   tcase_add_test (tc, corrupt_state_is_an_error);
+  tcase_add_test (tc, read_back_values_are_validated);
+  tcase_add_test (tc, deep_nesting_is_refused_without_a_crash);
+  tcase_add_test (tc, remove_takes_a_state_json_that_is_a_directory);
   tcase_add_test (tc, remove_deletes_everything);
   tcase_add_test (tc, status_follows_the_live_process);
   tcase_add_test (tc, state_json_shape);
