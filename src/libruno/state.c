@@ -16,6 +16,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup.h"
+#include "ocispec.h"
 #include "utils.h"
 
 /* state.json is written by runo only; anything bigger is corrupt. */
@@ -281,13 +282,15 @@ int
 runo_state_read (int dir_fd, runo_state **out, runo_error **err)
 {
   cleanup_free char *data = NULL;
+  cleanup_free char *bad = NULL;
   cleanup_state runo_state *st = NULL;
   char errbuf[256];
   yajl_val tree;
+  size_t len;
   int ret;
 
   *out = NULL;
-  if (runo_read_file_at (dir_fd, RUNO_STATE_FILE, STATE_FILE_MAX, &data, NULL,
+  if (runo_read_file_at (dir_fd, RUNO_STATE_FILE, STATE_FILE_MAX, &data, &len,
                          err)
       < 0)
     {
@@ -298,6 +301,11 @@ runo_state_read (int dir_fd, runo_state **out, runo_error **err)
         }
       return runo_error_wrap (err, "read state");
     }
+  /* yajl_tree frees recursively: a deeply nested file would overflow the
+     stack of every command that reads it.  */
+  if (!oci_json_check (data, len, NULL, &bad))
+    return runo_error_make (err, 0, "read state: %s is corrupt: %s",
+                            RUNO_STATE_FILE, bad ? bad : "out of memory");
   tree = yajl_tree_parse (data, errbuf, sizeof (errbuf));
   if (tree == NULL || !YAJL_IS_OBJECT (tree))
     {
