@@ -147,3 +147,14 @@ test_env_without_equals_is_refused() {
   assert_eq "$rc" 0 "$err"
   assert_eq "$out" 1
 }
+
+# Found by tests/fuzz/fuzz_mounts: the unknown word was quoted as it was,
+# so a newline in it made a two-line error.
+test_control_bytes_in_a_mount_option_stay_on_one_line() {
+  make_bundle
+  mkdir -p "$T/src"
+  edit_config "$T/bundle" "d['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/src', 'options': ['rbind', 'bad\nword\r\x1b[2J']})"
+  capture r create --bundle "$T/bundle" c1
+  assert_error 'unknown option "bad\?word\?\?\[2J"'
+  assert_nothing_left
+}
