@@ -8,6 +8,9 @@ apt-get install -y -qq --no-install-recommends \
   libyajl-dev libseccomp-dev libcap-dev libmnl-dev check libsubunit-dev \
   python3 go-md2man busybox-static iproute2 procps strace \
   golang-github-containers-common >/dev/null
+# clang: the second sanitizer build (its UBSan checks more than gcc's) and
+# the libFuzzer targets (tests/fuzz), whose runtime is in libclang-rt.
+apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
 # The engines the end-to-end tests drive (tests/e2e): Podman with conmon and
 # its CNI bridge, containerd with ctr.
 apt-get install -y -qq --no-install-recommends \

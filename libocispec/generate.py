@@ -601,6 +601,11 @@ class Emitter:
             w("char *%s_generate (const %s *doc, bool pretty, char **err);" % (base, base))
             w("bool %s_equal (const %s *a, const %s *b);" % (base, base, base))
             w("")
+        w("/* Check that data is one JSON value nested at most 256 levels deep, with")
+        w("   the messages of parse_*: for JSON that another parser then reads (runo's")
+        w("   state.json with yajl_tree, which recurses without bound).  */")
+        w("bool oci_json_check (const char *data, size_t len, const char *name, char **err);")
+        w("")
         w("/* Free functions; all accept NULL.  */")
         w("void oci_map_string_free (oci_map_string *map);")
         for name in self.schema.maps:

@@ -1012,6 +1012,11 @@ oci_features *oci_features_parse_data (const char *data, size_t len, const char 
 char *oci_features_generate (const oci_features *doc, bool pretty, char **err);
 bool oci_features_equal (const oci_features *a, const oci_features *b);
 
+/* Check that data is one JSON value nested at most 256 levels deep, with
+   the messages of parse_*: for JSON that another parser then reads (runo's
+   state.json with yajl_tree, which recurses without bound).  */
+bool oci_json_check (const char *data, size_t len, const char *name, char **err);
+
 /* Free functions; all accept NULL.  */
 void oci_map_string_free (oci_map_string *map);
 void oci_map_linux_net_device_free (oci_map_linux_net_device *map);

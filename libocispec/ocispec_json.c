@@ -18,6 +18,7 @@
    void * lvalues alias any pointer type.  */
 
 #include "ocispec_json.h"
+#include "ocispec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -544,6 +545,10 @@ static size_t
 count_newlines (const unsigned char *s, size_t len)
 {
   size_t n = 0;
+
+  /* The final feed has no buffer, and NULL + 0 is undefined.  */
+  if (len == 0)
+    return 0;
   const unsigned char *end = s + len;
   while (s < end && (s = memchr (s, '\n', (size_t) (end - s))) != NULL)
     {
@@ -1136,6 +1141,26 @@ ocispec_parse_data (const ocispec_struct *desc, const char *data, size_t len,
     doc = convert_document (desc, &b.root, &c);
   tree_parser_release (&tp);
   return doc;
+}
+
+bool
+oci_json_check (const char *data, size_t len, const char *name, char **err)
+{
+  ctx c = { name, err, NULL };
+  builder b;
+  tree_parser tp;
+  bool ok;
+
+  if (err != NULL)
+    *err = NULL;
+  if (data == NULL)
+    len = 0;
+  if (!tree_parser_init (&tp, &b, &c))
+    return false;
+  ok = tree_parser_feed (&tp, &c, (const unsigned char *) data, len, false)
+       && tree_parser_feed (&tp, &c, NULL, 0, true);
+  tree_parser_release (&tp);
+  return ok;
 }
 
 void *

@@ -266,7 +266,15 @@ runo_mount_options_parse (const oci_mount *m, runo_mount_options *out,
     o.idmap = true;
   if (o.bind && o.unknown)
     {
-      int ret = runo_error_make (err, 0, "unknown option \"%s\"", o.unknown);
+      int ret;
+      unsigned char *c;
+
+      /* The word is quoted into a one-line message: no control byte may
+         break the line (a newline in an option came out as two lines). */
+      for (c = (unsigned char *)o.unknown; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+          *c = '?';
+      ret = runo_error_make (err, 0, "unknown option \"%s\"", o.unknown);
       runo_mount_options_free (&o);
       return ret;
     }

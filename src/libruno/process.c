@@ -321,6 +321,20 @@ runo_process_validate (const oci_config_process *process, runo_error **err)
     return runo_error_make (err, 0,
                             "process.user.username: only supported on "
                             "Windows");
+  /* execve takes any string, but an entry without a name is no variable
+     and getenv() in the container would misread it.  The value is left
+     out of the message: environments carry secrets.  */
+  for (size_t i = 0; i < process->env_len; i++)
+    {
+      const char *eq = process->env[i] ? strchr (process->env[i], '=') : NULL;
+      if (eq == NULL)
+        return runo_error_make (err, 0,
+                                "process.env[%zu]: missing '=' (must be "
+                                "NAME=VALUE)",
+                                i);
+      if (eq == process->env[i])
+        return runo_error_make (err, 0, "process.env[%zu]: empty name", i);
+    }
   if (process->user && process->user->umask_present
       && process->user->umask > 0777)
     return runo_error_make (err, 0, "process.user.umask: %#o is not a umask",

@@ -17,6 +17,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup.h"
+#include "ocispec.h"
 #include "utils.h"
 
 /* state.json is written by runo only: deeper nesting than its own
@@ -469,6 +470,7 @@ int
 runo_state_read (int dir_fd, runo_state **out, runo_error **err)
 {
   cleanup_free char *data = NULL;
+  cleanup_free char *bad = NULL;
   cleanup_state runo_state *st = NULL;
   char errbuf[256];
   yajl_val tree;
@@ -487,6 +489,11 @@ runo_state_read (int dir_fd, runo_state **out, runo_error **err)
         }
       return runo_error_wrap (err, "read state");
     }
+  /* yajl_tree frees recursively: a deeply nested file would overflow the
+     stack of every command that reads it.  */
+  if (!oci_json_check (data, len, NULL, &bad))
+    return runo_error_make (err, 0, "read state: %s is corrupt: %s",
+                            RUNO_STATE_FILE, bad ? bad : "out of memory");
   if (!shape_ok (data, len))
     return runo_error_make (err, 0, "read state: %s is corrupt",
                             RUNO_STATE_FILE);

@@ -917,6 +917,63 @@ START_TEST (test_deep_nesting)
 }
 END_TEST
 
+/* Errors found only when the input ends are reported from the final feed,
+   which has no buffer: the line count must not do arithmetic on NULL (UBSan
+   with clang: "applying zero offset to null pointer").  */
+START_TEST (test_error_at_end_of_input)
+{
+  static const char *const docs[] = { "{", "{\n\"a\":", "[\n\n", "\"x", "" };
+  static const char *const lines[] = { "1", "2", "3", "1", "1" };
+  char *err = NULL, msg[128];
+
+  for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+    {
+      snprintf (msg, sizeof msg,
+                "t.json: line %s: invalid JSON: parse error: premature EOF",
+                lines[i]);
+      expect_error_kind (&config_kind, docs[i], strlen (docs[i]), msg);
+    }
+  ck_assert_ptr_null (oci_config_parse_data (NULL, 0, "t.json", &err));
+  ck_assert_str_eq (err,
+                    "t.json: line 1: invalid JSON: parse error: premature EOF");
+  free (err);
+  ck_assert (!oci_json_check (NULL, 0, "t.json", &err));
+  ck_assert_str_eq (err,
+                    "t.json: line 1: invalid JSON: parse error: premature EOF");
+  free (err);
+}
+END_TEST
+
+/* oci_json_check: the parser's syntax and depth rules for JSON that is
+   read with another parser.  */
+START_TEST (test_json_check)
+{
+  char *s, *err = NULL;
+
+  ck_assert (oci_json_check ("{\"a\":[1,{\"b\":null}]}", 20, "s", &err));
+  ck_assert_ptr_null (err);
+  ck_assert (oci_json_check ("3", 1, NULL, NULL));
+  ck_assert (!oci_json_check ("{\"a\":1}}", 9, NULL, NULL));
+
+  s = nested (1000000, "{\"id\":\"x\",\"x\":");
+  ck_assert (!oci_json_check (s, strlen (s), "state.json", &err));
+  ck_assert_str_eq (err, "state.json: nesting deeper than 256 levels");
+  free (err);
+  ck_assert (!oci_json_check (s, strlen (s), NULL, &err));
+  ck_assert_str_eq (err, "nesting deeper than 256 levels");
+  free (err);
+  free (s);
+  s = nested (255, "{\"x\":");
+  ck_assert_msg (oci_json_check (s, strlen (s), NULL, &err), "%s", err);
+  free (s);
+
+  /* The whole length counts: a NUL inside is not the end.  */
+  ck_assert (!oci_json_check ("{}\0{", 4, NULL, &err));
+  assert_one_line (err);
+  free (err);
+}
+END_TEST
+
 START_TEST (test_huge_string)
 {
   const size_t big = 10 * 1024 * 1024;
@@ -1327,6 +1384,8 @@ ocispec_suite (void)
   tcase_set_timeout (tc, 600);
   tcase_add_test (tc, test_truncated);
   tcase_add_test (tc, test_deep_nesting);
+  tcase_add_test (tc, test_error_at_end_of_input);
+  tcase_add_test (tc, test_json_check);
   tcase_add_test (tc, test_huge_string);
   tcase_add_test (tc, test_garbage);
   tcase_add_test (tc, test_wrong_types_everywhere);

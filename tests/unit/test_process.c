@@ -517,7 +517,7 @@ START_TEST (finalize_switches_user_and_capabilities)
       " \"inheritable\": [], \"ambient\": []}",
       true);
   cleanup_error runo_error *err = NULL;
-  cleanup_free char *warnings = NULL, *cwd = NULL, *tool = NULL;
+  cleanup_free char *warnings = NULL, *cwd = NULL;
   cleanup_free char *rootonly = NULL, *found = NULL;
   char *saved_arg0;
 
