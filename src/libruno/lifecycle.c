@@ -379,14 +379,14 @@ runo_container_kill (runo_context *ctx, const char *id, int sig, bool all,
   if (c.status != RUNO_STATUS_CREATED && c.status != RUNO_STATUS_RUNNING
       && c.status != RUNO_STATUS_PAUSED)
     {
-      runo_error_make (err, 0, "container `%s` is not running", id);
+      runo_error_make (err, 0, "container `%s`: container not running", id);
       goto out;
     }
   pidfd = open_init (c.state, err);
   if (pidfd < 0)
     {
       if (*err == NULL)
-        runo_error_make (err, 0, "container `%s` is not running", id);
+        runo_error_make (err, 0, "container `%s`: container not running", id);
       goto out;
     }
   if (!all)
