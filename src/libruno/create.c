@@ -621,8 +621,42 @@ make_state (const struct create *c, unsigned long long start_time)
   return st;
 }
 
+/* PID as its own pid namespace numbers it (the last NSpid of its
+   status): what hooks that run in the container's namespaces are told.
+   The host's number when the kernel does not say. */
+static pid_t
+pid_in_container (pid_t pid)
+{
+  cleanup_free char *status = NULL;
+  char path[64];
+  char *line, *p, *end;
+  long inner = pid;
+
+  snprintf (path, sizeof (path), "/proc/%d/status", pid);
+  if (runo_read_file_at (AT_FDCWD, path, 0, &status, NULL, NULL) < 0)
+    return pid;
+  line = strstr (status, "\nNSpid:");
+  if (line == NULL)
+    return pid;
+  for (p = line + strlen ("\nNSpid:");;)
+    {
+      long v = strtol (p, &end, 10);
+
+      if (end == p)
+        break;
+      inner = v;
+      p = end;
+    }
+  return inner > 0 ? (pid_t)inner : pid;
+}
+
+/* The prestart and createRuntime hooks, with the state as the runtime
+   sees it; *CONTAINER_JSON is the state for the hooks init runs in the
+   container's namespaces (createContainer, startContainer), whose pid is
+   the container's view of it. */
 static int
-run_runtime_hooks (struct create *c, char **state_json, runo_error **err)
+run_runtime_hooks (struct create *c, char **state_json, char **container_json,
+                   runo_error **err)
 {
   const oci_config_hooks *hooks = c->config->hooks;
   cleanup_state runo_state *st = NULL;
@@ -637,6 +671,9 @@ run_runtime_hooks (struct create *c, char **state_json, runo_error **err)
   /* The environment exists when these hooks run: the runtime-tools
      conformance suite (hooks_stdin) wants "created", as runc gives. */
   *state_json
+      = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATED, false);
+  st->pid = pid_in_container (c->pid);
+  *container_json
       = runo_state_to_json (st, c->opts->id, RUNO_STATUS_CREATED, false);
   if (runo_hooks_run (hooks->prestart, hooks->prestart_len, "prestart",
                       *state_json, err)
@@ -746,6 +783,7 @@ static int
 drive_init (struct create *c, runo_error **err)
 {
   cleanup_free char *state_json = NULL;
+  cleanup_free char *container_json = NULL;
   runo_sync_msg msg;
   int sync = c->sync_fd[0];
 
@@ -753,10 +791,11 @@ drive_init (struct create *c, runo_error **err)
       || runo_sync_expect (sync, RUNO_SYNC_MOUNTS_DONE, &msg, err) < 0)
     return -1;
   runo_sync_msg_release (&msg);
-  if (run_runtime_hooks (c, &state_json, err) < 0)
+  if (run_runtime_hooks (c, &state_json, &container_json, err) < 0)
     return -1;
-  if (runo_sync_send (sync, RUNO_SYNC_HOOKS_DONE, 0, state_json,
-                      state_json ? strlen (state_json) : 0, NULL, 0, err)
+  if (runo_sync_send (sync, RUNO_SYNC_HOOKS_DONE, 0, container_json,
+                      container_json ? strlen (container_json) : 0, NULL, 0,
+                      err)
       < 0)
     return -1;
   if (c->config->process->terminal)
