@@ -79,6 +79,8 @@ runo_parse_create_options (runo_context *ctx, int argc, char **argv,
                                      argv[optind - 1]);
           if (c == 'd')
             *detach = true;
+          if (c == OPT_KEEP)
+            opts->keep = true;
           break;
         case 'h':
           printf ("Usage: runo %s [--bundle DIR] [--pid-file FILE] "

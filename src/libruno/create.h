@@ -18,6 +18,7 @@ typedef struct runo_create_options
   const char *console_socket;
   bool no_pivot;
   bool no_new_keyring;
+  bool keep; /* run: leave the stopped container for `delete` */
   int preserve_fds;
   /* Foreground run only: with process.terminal and no console socket, the
      pty master is kept here (else -1) for runo to relay the terminal. */

@@ -633,6 +633,9 @@ runo_container_run (runo_context *ctx, const runo_create_options *opts,
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (ret < 0)
     return -1;
+  /* --keep: the container stays, stopped, until `delete`. */
+  if (opts->keep)
+    return 0;
   return runo_container_delete (ctx, opts->id, true, err);
 fail:
   if (!detach)

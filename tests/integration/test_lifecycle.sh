@@ -240,3 +240,19 @@ test_oci_version_must_be_semver() {
     assert_eq "$rc" 0 "$v: $err"
   done
 }
+
+# run --keep: the container stays, stopped, until delete.
+test_run_keep_leaves_a_stopped_container() {
+  make_bundle
+  edit_config "$T/bundle" 'd["process"]["args"] = ["sh", "-c", "exit 3"]'
+  delete_on_exit c1
+  capture r run --keep --bundle "$T/bundle" c1
+  assert_eq "$rc" 3 "$err"
+  assert_eq "$(r state c1 | json_get - 'd["status"]')" stopped
+  r delete c1
+  [ ! -e "$ROOT/c1" ] || fail "state left after delete"
+  # Without --keep it is gone.
+  capture r run --bundle "$T/bundle" c2
+  assert_eq "$rc" 3 "$err"
+  [ ! -e "$ROOT/c2" ] || fail "run without --keep left the container"
+}
