@@ -52,6 +52,11 @@ Field types:
   * object without properties             -> char *<f>_json (compact JSON
                                              text of the object)
 
+Relaxations: where every engine sends values the schema refuses and runc
+and crun accept them, the loaded schema is widened before anything is
+generated (RELAXATIONS below, each with the reason); the schema files
+themselves are left as they are.
+
 Schema handling: "$ref" is resolved across files ("defs.json#/definitions/X",
 "#/definitions/X", the "#definitions/X" typo and other JSON pointers such as
 "config-linux.json#/linux"); keywords next to "$ref" are ignored, as in
@@ -105,6 +110,21 @@ C_KEYWORDS = {
 
 # Keywords that carry no meaning for the C mapping.
 IGNORED_KEYWORDS = {"description", "$schema"}
+
+
+# (file, definition, keyword, value): applied to the loaded schema.
+RELAXATIONS = [
+    # Engines and test harnesses copy runc's defaults, which write the
+    # recursive forms; runc and crun accept them and so does config-linux.md's
+    # reference to mount(2) propagation types.
+    ("defs-linux.json", "RootfsPropagation", "enum",
+     ["private", "shared", "slave", "unbindable",
+      "rprivate", "rshared", "rslave", "runbindable"]),
+    # Podman writes the whole st_mode (file type bits included, e.g. 8630 =
+    # S_IFCHR|0666) as linux.devices[].fileMode; the spec's type is uint32 and
+    # runc and crun use the permission bits.
+    ("defs.json", "FileMode", "maximum", 4294967295),
+]
 
 
 class GenError(Exception):
@@ -284,6 +304,14 @@ class Schema:
                     self.files[fname] = json.load(f)
             except (OSError, ValueError) as e:
                 raise GenError("%s: %s" % (path, e))
+            for rfile, name, key, value in RELAXATIONS:
+                if rfile != fname:
+                    continue
+                node = self.files[fname].get("definitions", {}).get(name)
+                if node is None or key not in node:
+                    raise GenError("%s: relaxation of %s.%s: no such keyword"
+                                   % (path, name, key))
+                node[key] = value
         return self.files[fname]
 
     def deref(self, fname, ref):

@@ -114,6 +114,10 @@ static const char *const enum_3[] = {
   "shared",
   "slave",
   "unbindable",
+  "rprivate",
+  "rshared",
+  "rslave",
+  "runbindable",
   NULL
 };
 
@@ -587,89 +591,80 @@ static const ocispec_type type_52 = {
   .pattern = "^[cbup]$",
 };
 
-/* uint32_t [0, 511] */
-static const ocispec_type type_53 = {
-  .kind = OCISPEC_KIND_INT,
-  .repr = OCISPEC_UINT32,
-  .min = INT64_C (0),
-  .max = UINT64_C (511),
-  .range = "for FileMode (0..511)",
-};
-
 /* string enum */
-static const ocispec_type type_54 = {
+static const ocispec_type type_53 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_4,
 };
 
 /* oci_linux_device_cgroup */
-static const ocispec_type type_55 = {
+static const ocispec_type type_54 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_device_cgroup_desc,
 };
 
 /* array of oci_linux_device_cgroup */
-static const ocispec_type type_56 = {
+static const ocispec_type type_55 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_55,
+  .item = &type_54,
 };
 
 /* oci_config_linux_resources_pids */
-static const ocispec_type type_57 = {
+static const ocispec_type type_56 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_linux_resources_pids_desc,
 };
 
 /* oci_config_linux_resources_block_io */
-static const ocispec_type type_58 = {
+static const ocispec_type type_57 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_linux_resources_block_io_desc,
 };
 
 /* oci_config_linux_resources_cpu */
-static const ocispec_type type_59 = {
+static const ocispec_type type_58 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_linux_resources_cpu_desc,
 };
 
 /* oci_config_linux_resources_hugepage_limits */
-static const ocispec_type type_60 = {
+static const ocispec_type type_59 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_linux_resources_hugepage_limits_desc,
 };
 
 /* array of oci_config_linux_resources_hugepage_limits */
-static const ocispec_type type_61 = {
+static const ocispec_type type_60 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_60,
+  .item = &type_59,
 };
 
 /* oci_config_linux_resources_memory */
-static const ocispec_type type_62 = {
+static const ocispec_type type_61 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_linux_resources_memory_desc,
 };
 
 /* oci_config_linux_resources_network */
-static const ocispec_type type_63 = {
+static const ocispec_type type_62 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_linux_resources_network_desc,
 };
 
 /* oci_linux_rdma */
-static const ocispec_type type_64 = {
+static const ocispec_type type_63 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_rdma_desc,
 };
 
 /* oci_map_linux_rdma */
-static const ocispec_type type_65 = {
+static const ocispec_type type_64 = {
   .kind = OCISPEC_KIND_MAP,
-  .item = &type_64,
+  .item = &type_63,
 };
 
 /* uint16_t [0, 65535] */
-static const ocispec_type type_66 = {
+static const ocispec_type type_65 = {
   .kind = OCISPEC_KIND_INT,
   .repr = OCISPEC_UINT16,
   .min = INT64_C (0),
@@ -678,331 +673,331 @@ static const ocispec_type type_66 = {
 };
 
 /* oci_linux_block_io_device_throttle */
-static const ocispec_type type_67 = {
+static const ocispec_type type_66 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_block_io_device_throttle_desc,
 };
 
 /* array of oci_linux_block_io_device_throttle */
-static const ocispec_type type_68 = {
+static const ocispec_type type_67 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_67,
+  .item = &type_66,
 };
 
 /* oci_linux_block_io_device_weight */
-static const ocispec_type type_69 = {
+static const ocispec_type type_68 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_block_io_device_weight_desc,
 };
 
 /* array of oci_linux_block_io_device_weight */
-static const ocispec_type type_70 = {
+static const ocispec_type type_69 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_69,
+  .item = &type_68,
 };
 
 /* string ^[1-9][0-9]*[KMG]B$ */
-static const ocispec_type type_71 = {
+static const ocispec_type type_70 = {
   .kind = OCISPEC_KIND_STRING,
   .pattern = "^[1-9][0-9]*[KMG]B$",
 };
 
 /* oci_linux_network_interface_priority */
-static const ocispec_type type_72 = {
+static const ocispec_type type_71 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_network_interface_priority_desc,
 };
 
 /* array of oci_linux_network_interface_priority */
-static const ocispec_type type_73 = {
+static const ocispec_type type_72 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_72,
+  .item = &type_71,
 };
 
 /* string enum */
-static const ocispec_type type_74 = {
+static const ocispec_type type_73 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_5,
 };
 
 /* string enum */
-static const ocispec_type type_75 = {
+static const ocispec_type type_74 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_6,
 };
 
 /* array of string enum */
-static const ocispec_type type_76 = {
+static const ocispec_type type_75 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_75,
+  .item = &type_74,
 };
 
 /* string enum */
-static const ocispec_type type_77 = {
+static const ocispec_type type_76 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_7,
 };
 
 /* array of string enum */
-static const ocispec_type type_78 = {
+static const ocispec_type type_77 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_77,
+  .item = &type_76,
 };
 
 /* oci_linux_syscall */
-static const ocispec_type type_79 = {
+static const ocispec_type type_78 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_syscall_desc,
 };
 
 /* array of oci_linux_syscall */
-static const ocispec_type type_80 = {
+static const ocispec_type type_79 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_79,
+  .item = &type_78,
 };
 
 /* array of string, at least 1 */
-static const ocispec_type type_81 = {
+static const ocispec_type type_80 = {
   .kind = OCISPEC_KIND_ARRAY,
   .item = &type_0,
   .min_items = 1,
 };
 
 /* oci_linux_syscall_arg */
-static const ocispec_type type_82 = {
+static const ocispec_type type_81 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_syscall_arg_desc,
 };
 
 /* array of oci_linux_syscall_arg */
-static const ocispec_type type_83 = {
+static const ocispec_type type_82 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_82,
+  .item = &type_81,
 };
 
 /* string enum */
-static const ocispec_type type_84 = {
+static const ocispec_type type_83 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_8,
 };
 
 /* string ^MB:[^\n]*$ */
-static const ocispec_type type_85 = {
+static const ocispec_type type_84 = {
   .kind = OCISPEC_KIND_STRING,
   .pattern = "^MB:[^\\n]*$",
 };
 
 /* string enum */
-static const ocispec_type type_86 = {
+static const ocispec_type type_85 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_9,
 };
 
 /* string enum */
-static const ocispec_type type_87 = {
+static const ocispec_type type_86 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_10,
 };
 
 /* array of string enum */
-static const ocispec_type type_88 = {
+static const ocispec_type type_87 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_87,
+  .item = &type_86,
 };
 
 /* string enum */
-static const ocispec_type type_89 = {
+static const ocispec_type type_88 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_11,
 };
 
 /* oci_linux_time_offsets */
-static const ocispec_type type_90 = {
+static const ocispec_type type_89 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_linux_time_offsets_desc,
 };
 
 /* oci_config_solaris_capped_cpu */
-static const ocispec_type type_91 = {
+static const ocispec_type type_90 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_solaris_capped_cpu_desc,
 };
 
 /* oci_config_solaris_capped_memory */
-static const ocispec_type type_92 = {
+static const ocispec_type type_91 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_solaris_capped_memory_desc,
 };
 
 /* oci_config_solaris_anet */
-static const ocispec_type type_93 = {
+static const ocispec_type type_92 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_solaris_anet_desc,
 };
 
 /* array of oci_config_solaris_anet */
-static const ocispec_type type_94 = {
+static const ocispec_type type_93 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_93,
+  .item = &type_92,
 };
 
 /* oci_windows_device */
-static const ocispec_type type_95 = {
+static const ocispec_type type_94 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_windows_device_desc,
 };
 
 /* array of oci_windows_device */
-static const ocispec_type type_96 = {
+static const ocispec_type type_95 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_95,
+  .item = &type_94,
 };
 
 /* oci_config_windows_resources */
-static const ocispec_type type_97 = {
+static const ocispec_type type_96 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_resources_desc,
 };
 
 /* oci_config_windows_network */
-static const ocispec_type type_98 = {
+static const ocispec_type type_97 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_network_desc,
 };
 
 /* raw JSON object */
-static const ocispec_type type_99 = {
+static const ocispec_type type_98 = {
   .kind = OCISPEC_KIND_RAW_JSON,
 };
 
 /* oci_config_windows_hyperv */
-static const ocispec_type type_100 = {
+static const ocispec_type type_99 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_hyperv_desc,
 };
 
 /* string enum */
-static const ocispec_type type_101 = {
+static const ocispec_type type_100 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_12,
 };
 
 /* oci_config_windows_resources_memory */
-static const ocispec_type type_102 = {
+static const ocispec_type type_101 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_resources_memory_desc,
 };
 
 /* oci_config_windows_resources_cpu */
-static const ocispec_type type_103 = {
+static const ocispec_type type_102 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_resources_cpu_desc,
 };
 
 /* oci_config_windows_resources_storage */
-static const ocispec_type type_104 = {
+static const ocispec_type type_103 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_resources_storage_desc,
 };
 
 /* oci_config_windows_resources_cpu_affinity */
-static const ocispec_type type_105 = {
+static const ocispec_type type_104 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_windows_resources_cpu_affinity_desc,
 };
 
 /* oci_config_vm_hypervisor */
-static const ocispec_type type_106 = {
+static const ocispec_type type_105 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_vm_hypervisor_desc,
 };
 
 /* oci_config_vm_kernel */
-static const ocispec_type type_107 = {
+static const ocispec_type type_106 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_vm_kernel_desc,
 };
 
 /* oci_config_vm_image */
-static const ocispec_type type_108 = {
+static const ocispec_type type_107 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_vm_image_desc,
 };
 
 /* oci_config_vm_hw_config */
-static const ocispec_type type_109 = {
+static const ocispec_type type_108 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_vm_hw_config_desc,
 };
 
 /* string enum */
-static const ocispec_type type_110 = {
+static const ocispec_type type_109 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_13,
 };
 
 /* oci_vm_io_mem_entry_format */
-static const ocispec_type type_111 = {
+static const ocispec_type type_110 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_vm_io_mem_entry_format_desc,
 };
 
 /* array of oci_vm_io_mem_entry_format */
-static const ocispec_type type_112 = {
+static const ocispec_type type_111 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_111,
+  .item = &type_110,
 };
 
 /* oci_zos_namespace_reference */
-static const ocispec_type type_113 = {
+static const ocispec_type type_112 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_zos_namespace_reference_desc,
 };
 
 /* array of oci_zos_namespace_reference */
-static const ocispec_type type_114 = {
+static const ocispec_type type_113 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_113,
+  .item = &type_112,
 };
 
 /* string enum */
-static const ocispec_type type_115 = {
+static const ocispec_type type_114 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_14,
 };
 
 /* oci_freebsd_device */
-static const ocispec_type type_116 = {
+static const ocispec_type type_115 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_freebsd_device_desc,
 };
 
 /* array of oci_freebsd_device */
-static const ocispec_type type_117 = {
+static const ocispec_type type_116 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_116,
+  .item = &type_115,
 };
 
 /* oci_config_freebsd_jail */
-static const ocispec_type type_118 = {
+static const ocispec_type type_117 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_freebsd_jail_desc,
 };
 
 /* string enum */
-static const ocispec_type type_119 = {
+static const ocispec_type type_118 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_15,
 };
 
 /* string enum */
-static const ocispec_type type_120 = {
+static const ocispec_type type_119 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_16,
 };
 
 /* uint8_t [0, 255] */
-static const ocispec_type type_121 = {
+static const ocispec_type type_120 = {
   .kind = OCISPEC_KIND_INT,
   .repr = OCISPEC_UINT8,
   .min = INT64_C (0),
@@ -1011,19 +1006,19 @@ static const ocispec_type type_121 = {
 };
 
 /* oci_config_freebsd_jail_allow */
-static const ocispec_type type_122 = {
+static const ocispec_type type_121 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_config_freebsd_jail_allow_desc,
 };
 
 /* string enum */
-static const ocispec_type type_123 = {
+static const ocispec_type type_122 = {
   .kind = OCISPEC_KIND_STRING,
   .enum_values = enum_17,
 };
 
 /* int64_t [0, 9223372036854775807] */
-static const ocispec_type type_124 = {
+static const ocispec_type type_123 = {
   .kind = OCISPEC_KIND_INT,
   .repr = OCISPEC_INT64,
   .min = INT64_C (0),
@@ -1032,85 +1027,85 @@ static const ocispec_type type_124 = {
 };
 
 /* oci_features_linux */
-static const ocispec_type type_125 = {
+static const ocispec_type type_124 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_desc,
 };
 
 /* array of string enum */
-static const ocispec_type type_126 = {
+static const ocispec_type type_125 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_54,
+  .item = &type_53,
 };
 
 /* string ^CAP_[A-Z_]+$ */
-static const ocispec_type type_127 = {
+static const ocispec_type type_126 = {
   .kind = OCISPEC_KIND_STRING,
   .pattern = "^CAP_[A-Z_]+$",
 };
 
 /* array of string ^CAP_[A-Z_]+$ */
-static const ocispec_type type_128 = {
+static const ocispec_type type_127 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_127,
+  .item = &type_126,
 };
 
 /* oci_features_linux_cgroup */
-static const ocispec_type type_129 = {
+static const ocispec_type type_128 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_cgroup_desc,
 };
 
 /* oci_features_linux_seccomp */
-static const ocispec_type type_130 = {
+static const ocispec_type type_129 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_seccomp_desc,
 };
 
 /* oci_features_linux_apparmor */
-static const ocispec_type type_131 = {
+static const ocispec_type type_130 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_apparmor_desc,
 };
 
 /* oci_features_linux_selinux */
-static const ocispec_type type_132 = {
+static const ocispec_type type_131 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_selinux_desc,
 };
 
 /* oci_features_linux_intel_rdt */
-static const ocispec_type type_133 = {
+static const ocispec_type type_132 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_intel_rdt_desc,
 };
 
 /* oci_features_linux_mount_extensions */
-static const ocispec_type type_134 = {
+static const ocispec_type type_133 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_mount_extensions_desc,
 };
 
 /* oci_features_linux_net_devices */
-static const ocispec_type type_135 = {
+static const ocispec_type type_134 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_net_devices_desc,
 };
 
 /* array of string enum */
-static const ocispec_type type_136 = {
+static const ocispec_type type_135 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_74,
+  .item = &type_73,
 };
 
 /* array of string enum */
-static const ocispec_type type_137 = {
+static const ocispec_type type_136 = {
   .kind = OCISPEC_KIND_ARRAY,
-  .item = &type_84,
+  .item = &type_83,
 };
 
 /* oci_features_linux_mount_extensions_idmap */
-static const ocispec_type type_138 = {
+static const ocispec_type type_137 = {
   .kind = OCISPEC_KIND_OBJECT,
   .object = &oci_features_linux_mount_extensions_idmap_desc,
 };
@@ -1620,7 +1615,7 @@ static const ocispec_field oci_linux_device_fields[] = {
     offsetof (oci_linux_device, path),
     0,
     0 },
-  { "fileMode", 8, &type_53, false,
+  { "fileMode", 8, &type_19, false,
     offsetof (oci_linux_device, file_mode),
     0,
     offsetof (oci_linux_device, file_mode_present) },
@@ -1660,7 +1655,7 @@ static const ocispec_struct oci_linux_net_device_desc = {
 };
 
 static const ocispec_field oci_linux_namespace_reference_fields[] = {
-  { "type", 4, &type_54, true,
+  { "type", 4, &type_53, true,
     offsetof (oci_linux_namespace_reference, type),
     0,
     0 },
@@ -1680,35 +1675,35 @@ static const ocispec_field oci_config_linux_resources_fields[] = {
     offsetof (oci_config_linux_resources, unified),
     0,
     0 },
-  { "devices", 7, &type_56, false,
+  { "devices", 7, &type_55, false,
     offsetof (oci_config_linux_resources, devices),
     offsetof (oci_config_linux_resources, devices_len),
     offsetof (oci_config_linux_resources, devices_present) },
-  { "pids", 4, &type_57, false,
+  { "pids", 4, &type_56, false,
     offsetof (oci_config_linux_resources, pids),
     0,
     0 },
-  { "blockIO", 7, &type_58, false,
+  { "blockIO", 7, &type_57, false,
     offsetof (oci_config_linux_resources, block_io),
     0,
     0 },
-  { "cpu", 3, &type_59, false,
+  { "cpu", 3, &type_58, false,
     offsetof (oci_config_linux_resources, cpu),
     0,
     0 },
-  { "hugepageLimits", 14, &type_61, false,
+  { "hugepageLimits", 14, &type_60, false,
     offsetof (oci_config_linux_resources, hugepage_limits),
     offsetof (oci_config_linux_resources, hugepage_limits_len),
     offsetof (oci_config_linux_resources, hugepage_limits_present) },
-  { "memory", 6, &type_62, false,
+  { "memory", 6, &type_61, false,
     offsetof (oci_config_linux_resources, memory),
     0,
     0 },
-  { "network", 7, &type_63, false,
+  { "network", 7, &type_62, false,
     offsetof (oci_config_linux_resources, network),
     0,
     0 },
-  { "rdma", 4, &type_65, false,
+  { "rdma", 4, &type_64, false,
     offsetof (oci_config_linux_resources, rdma),
     0,
     0 },
@@ -1760,31 +1755,31 @@ static const ocispec_struct oci_config_linux_resources_pids_desc = {
 };
 
 static const ocispec_field oci_config_linux_resources_block_io_fields[] = {
-  { "weight", 6, &type_66, false,
+  { "weight", 6, &type_65, false,
     offsetof (oci_config_linux_resources_block_io, weight),
     0,
     offsetof (oci_config_linux_resources_block_io, weight_present) },
-  { "leafWeight", 10, &type_66, false,
+  { "leafWeight", 10, &type_65, false,
     offsetof (oci_config_linux_resources_block_io, leaf_weight),
     0,
     offsetof (oci_config_linux_resources_block_io, leaf_weight_present) },
-  { "throttleReadBpsDevice", 21, &type_68, false,
+  { "throttleReadBpsDevice", 21, &type_67, false,
     offsetof (oci_config_linux_resources_block_io, throttle_read_bps_device),
     offsetof (oci_config_linux_resources_block_io, throttle_read_bps_device_len),
     offsetof (oci_config_linux_resources_block_io, throttle_read_bps_device_present) },
-  { "throttleWriteBpsDevice", 22, &type_68, false,
+  { "throttleWriteBpsDevice", 22, &type_67, false,
     offsetof (oci_config_linux_resources_block_io, throttle_write_bps_device),
     offsetof (oci_config_linux_resources_block_io, throttle_write_bps_device_len),
     offsetof (oci_config_linux_resources_block_io, throttle_write_bps_device_present) },
-  { "throttleReadIOPSDevice", 22, &type_68, false,
+  { "throttleReadIOPSDevice", 22, &type_67, false,
     offsetof (oci_config_linux_resources_block_io, throttle_read_iops_device),
     offsetof (oci_config_linux_resources_block_io, throttle_read_iops_device_len),
     offsetof (oci_config_linux_resources_block_io, throttle_read_iops_device_present) },
-  { "throttleWriteIOPSDevice", 23, &type_68, false,
+  { "throttleWriteIOPSDevice", 23, &type_67, false,
     offsetof (oci_config_linux_resources_block_io, throttle_write_iops_device),
     offsetof (oci_config_linux_resources_block_io, throttle_write_iops_device_len),
     offsetof (oci_config_linux_resources_block_io, throttle_write_iops_device_present) },
-  { "weightDevice", 12, &type_70, false,
+  { "weightDevice", 12, &type_69, false,
     offsetof (oci_config_linux_resources_block_io, weight_device),
     offsetof (oci_config_linux_resources_block_io, weight_device_len),
     offsetof (oci_config_linux_resources_block_io, weight_device_present) },
@@ -1824,11 +1819,11 @@ static const ocispec_field oci_linux_block_io_device_weight_fields[] = {
     offsetof (oci_linux_block_io_device_weight, minor),
     0,
     offsetof (oci_linux_block_io_device_weight, minor_present) },
-  { "weight", 6, &type_66, false,
+  { "weight", 6, &type_65, false,
     offsetof (oci_linux_block_io_device_weight, weight),
     0,
     offsetof (oci_linux_block_io_device_weight, weight_present) },
-  { "leafWeight", 10, &type_66, false,
+  { "leafWeight", 10, &type_65, false,
     offsetof (oci_linux_block_io_device_weight, leaf_weight),
     0,
     offsetof (oci_linux_block_io_device_weight, leaf_weight_present) },
@@ -1884,7 +1879,7 @@ static const ocispec_struct oci_config_linux_resources_cpu_desc = {
 };
 
 static const ocispec_field oci_config_linux_resources_hugepage_limits_fields[] = {
-  { "pageSize", 8, &type_71, true,
+  { "pageSize", 8, &type_70, true,
     offsetof (oci_config_linux_resources_hugepage_limits, page_size),
     0,
     0 },
@@ -1948,7 +1943,7 @@ static const ocispec_field oci_config_linux_resources_network_fields[] = {
     offsetof (oci_config_linux_resources_network, class_id),
     0,
     offsetof (oci_config_linux_resources_network, class_id_present) },
-  { "priorities", 10, &type_73, false,
+  { "priorities", 10, &type_72, false,
     offsetof (oci_config_linux_resources_network, priorities),
     offsetof (oci_config_linux_resources_network, priorities_len),
     offsetof (oci_config_linux_resources_network, priorities_present) },
@@ -1992,7 +1987,7 @@ static const ocispec_struct oci_linux_rdma_desc = {
 };
 
 static const ocispec_field oci_config_linux_seccomp_fields[] = {
-  { "defaultAction", 13, &type_74, true,
+  { "defaultAction", 13, &type_73, true,
     offsetof (oci_config_linux_seccomp, default_action),
     0,
     0 },
@@ -2000,7 +1995,7 @@ static const ocispec_field oci_config_linux_seccomp_fields[] = {
     offsetof (oci_config_linux_seccomp, default_errno_ret),
     0,
     offsetof (oci_config_linux_seccomp, default_errno_ret_present) },
-  { "flags", 5, &type_76, false,
+  { "flags", 5, &type_75, false,
     offsetof (oci_config_linux_seccomp, flags),
     offsetof (oci_config_linux_seccomp, flags_len),
     offsetof (oci_config_linux_seccomp, flags_present) },
@@ -2012,11 +2007,11 @@ static const ocispec_field oci_config_linux_seccomp_fields[] = {
     offsetof (oci_config_linux_seccomp, listener_metadata),
     0,
     0 },
-  { "architectures", 13, &type_78, false,
+  { "architectures", 13, &type_77, false,
     offsetof (oci_config_linux_seccomp, architectures),
     offsetof (oci_config_linux_seccomp, architectures_len),
     offsetof (oci_config_linux_seccomp, architectures_present) },
-  { "syscalls", 8, &type_80, false,
+  { "syscalls", 8, &type_79, false,
     offsetof (oci_config_linux_seccomp, syscalls),
     offsetof (oci_config_linux_seccomp, syscalls_len),
     offsetof (oci_config_linux_seccomp, syscalls_present) },
@@ -2028,11 +2023,11 @@ static const ocispec_struct oci_config_linux_seccomp_desc = {
 };
 
 static const ocispec_field oci_linux_syscall_fields[] = {
-  { "names", 5, &type_81, true,
+  { "names", 5, &type_80, true,
     offsetof (oci_linux_syscall, names),
     offsetof (oci_linux_syscall, names_len),
     offsetof (oci_linux_syscall, names_present) },
-  { "action", 6, &type_74, true,
+  { "action", 6, &type_73, true,
     offsetof (oci_linux_syscall, action),
     0,
     0 },
@@ -2040,7 +2035,7 @@ static const ocispec_field oci_linux_syscall_fields[] = {
     offsetof (oci_linux_syscall, errno_ret),
     0,
     offsetof (oci_linux_syscall, errno_ret_present) },
-  { "args", 4, &type_83, false,
+  { "args", 4, &type_82, false,
     offsetof (oci_linux_syscall, args),
     offsetof (oci_linux_syscall, args_len),
     offsetof (oci_linux_syscall, args_present) },
@@ -2064,7 +2059,7 @@ static const ocispec_field oci_linux_syscall_arg_fields[] = {
     offsetof (oci_linux_syscall_arg, value_two),
     0,
     offsetof (oci_linux_syscall_arg, value_two_present) },
-  { "op", 2, &type_84, true,
+  { "op", 2, &type_83, true,
     offsetof (oci_linux_syscall_arg, op),
     0,
     0 },
@@ -2088,7 +2083,7 @@ static const ocispec_field oci_config_linux_intel_rdt_fields[] = {
     offsetof (oci_config_linux_intel_rdt, l3_cache_schema),
     0,
     0 },
-  { "memBwSchema", 11, &type_85, false,
+  { "memBwSchema", 11, &type_84, false,
     offsetof (oci_config_linux_intel_rdt, mem_bw_schema),
     0,
     0 },
@@ -2104,7 +2099,7 @@ static const ocispec_struct oci_config_linux_intel_rdt_desc = {
 };
 
 static const ocispec_field oci_config_linux_memory_policy_fields[] = {
-  { "mode", 4, &type_86, false,
+  { "mode", 4, &type_85, false,
     offsetof (oci_config_linux_memory_policy, mode),
     0,
     0 },
@@ -2112,7 +2107,7 @@ static const ocispec_field oci_config_linux_memory_policy_fields[] = {
     offsetof (oci_config_linux_memory_policy, nodes),
     0,
     0 },
-  { "flags", 5, &type_88, false,
+  { "flags", 5, &type_87, false,
     offsetof (oci_config_linux_memory_policy, flags),
     offsetof (oci_config_linux_memory_policy, flags_len),
     offsetof (oci_config_linux_memory_policy, flags_present) },
@@ -2124,7 +2119,7 @@ static const ocispec_struct oci_config_linux_memory_policy_desc = {
 };
 
 static const ocispec_field oci_linux_personality_fields[] = {
-  { "domain", 6, &type_89, false,
+  { "domain", 6, &type_88, false,
     offsetof (oci_linux_personality, domain),
     0,
     0 },
@@ -2140,11 +2135,11 @@ static const ocispec_struct oci_linux_personality_desc = {
 };
 
 static const ocispec_field oci_config_linux_time_offsets_fields[] = {
-  { "boottime", 8, &type_90, false,
+  { "boottime", 8, &type_89, false,
     offsetof (oci_config_linux_time_offsets, boottime),
     0,
     0 },
-  { "monotonic", 9, &type_90, false,
+  { "monotonic", 9, &type_89, false,
     offsetof (oci_config_linux_time_offsets, monotonic),
     0,
     0 },
@@ -2184,15 +2179,15 @@ static const ocispec_field oci_config_solaris_fields[] = {
     offsetof (oci_config_solaris, max_shm_memory),
     0,
     0 },
-  { "cappedCPU", 9, &type_91, false,
+  { "cappedCPU", 9, &type_90, false,
     offsetof (oci_config_solaris, capped_cpu),
     0,
     0 },
-  { "cappedMemory", 12, &type_92, false,
+  { "cappedMemory", 12, &type_91, false,
     offsetof (oci_config_solaris, capped_memory),
     0,
     0 },
-  { "anet", 4, &type_94, false,
+  { "anet", 4, &type_93, false,
     offsetof (oci_config_solaris, anet),
     offsetof (oci_config_solaris, anet_len),
     offsetof (oci_config_solaris, anet_present) },
@@ -2268,23 +2263,23 @@ static const ocispec_struct oci_config_solaris_anet_desc = {
 };
 
 static const ocispec_field oci_config_windows_fields[] = {
-  { "layerFolders", 12, &type_81, true,
+  { "layerFolders", 12, &type_80, true,
     offsetof (oci_config_windows, layer_folders),
     offsetof (oci_config_windows, layer_folders_len),
     offsetof (oci_config_windows, layer_folders_present) },
-  { "devices", 7, &type_96, false,
+  { "devices", 7, &type_95, false,
     offsetof (oci_config_windows, devices),
     offsetof (oci_config_windows, devices_len),
     offsetof (oci_config_windows, devices_present) },
-  { "resources", 9, &type_97, false,
+  { "resources", 9, &type_96, false,
     offsetof (oci_config_windows, resources),
     0,
     0 },
-  { "network", 7, &type_98, false,
+  { "network", 7, &type_97, false,
     offsetof (oci_config_windows, network),
     0,
     0 },
-  { "credentialSpec", 14, &type_99, false,
+  { "credentialSpec", 14, &type_98, false,
     offsetof (oci_config_windows, credential_spec_json),
     0,
     0 },
@@ -2296,7 +2291,7 @@ static const ocispec_field oci_config_windows_fields[] = {
     offsetof (oci_config_windows, ignore_flushes_during_boot),
     0,
     offsetof (oci_config_windows, ignore_flushes_during_boot_present) },
-  { "hyperv", 6, &type_100, false,
+  { "hyperv", 6, &type_99, false,
     offsetof (oci_config_windows, hyperv),
     0,
     0 },
@@ -2312,7 +2307,7 @@ static const ocispec_field oci_windows_device_fields[] = {
     offsetof (oci_windows_device, id),
     0,
     0 },
-  { "idType", 6, &type_101, true,
+  { "idType", 6, &type_100, true,
     offsetof (oci_windows_device, id_type),
     0,
     0 },
@@ -2324,15 +2319,15 @@ static const ocispec_struct oci_windows_device_desc = {
 };
 
 static const ocispec_field oci_config_windows_resources_fields[] = {
-  { "memory", 6, &type_102, false,
+  { "memory", 6, &type_101, false,
     offsetof (oci_config_windows_resources, memory),
     0,
     0 },
-  { "cpu", 3, &type_103, false,
+  { "cpu", 3, &type_102, false,
     offsetof (oci_config_windows_resources, cpu),
     0,
     0 },
-  { "storage", 7, &type_104, false,
+  { "storage", 7, &type_103, false,
     offsetof (oci_config_windows_resources, storage),
     0,
     0 },
@@ -2360,15 +2355,15 @@ static const ocispec_field oci_config_windows_resources_cpu_fields[] = {
     offsetof (oci_config_windows_resources_cpu, count),
     0,
     offsetof (oci_config_windows_resources_cpu, count_present) },
-  { "shares", 6, &type_66, false,
+  { "shares", 6, &type_65, false,
     offsetof (oci_config_windows_resources_cpu, shares),
     0,
     offsetof (oci_config_windows_resources_cpu, shares_present) },
-  { "maximum", 7, &type_66, false,
+  { "maximum", 7, &type_65, false,
     offsetof (oci_config_windows_resources_cpu, maximum),
     0,
     offsetof (oci_config_windows_resources_cpu, maximum_present) },
-  { "affinity", 8, &type_105, false,
+  { "affinity", 8, &type_104, false,
     offsetof (oci_config_windows_resources_cpu, affinity),
     0,
     0 },
@@ -2456,19 +2451,19 @@ static const ocispec_struct oci_config_windows_hyperv_desc = {
 };
 
 static const ocispec_field oci_config_vm_fields[] = {
-  { "hypervisor", 10, &type_106, false,
+  { "hypervisor", 10, &type_105, false,
     offsetof (oci_config_vm, hypervisor),
     0,
     0 },
-  { "kernel", 6, &type_107, true,
+  { "kernel", 6, &type_106, true,
     offsetof (oci_config_vm, kernel),
     0,
     0 },
-  { "image", 5, &type_108, false,
+  { "image", 5, &type_107, false,
     offsetof (oci_config_vm, image),
     0,
     0 },
-  { "hwConfig", 8, &type_109, false,
+  { "hwConfig", 8, &type_108, false,
     offsetof (oci_config_vm, hw_config),
     0,
     0 },
@@ -2520,7 +2515,7 @@ static const ocispec_field oci_config_vm_image_fields[] = {
     offsetof (oci_config_vm_image, path),
     0,
     0 },
-  { "format", 6, &type_110, true,
+  { "format", 6, &type_109, true,
     offsetof (oci_config_vm_image, format),
     0,
     0 },
@@ -2548,7 +2543,7 @@ static const ocispec_field oci_config_vm_hw_config_fields[] = {
     offsetof (oci_config_vm_hw_config, dtdevs),
     offsetof (oci_config_vm_hw_config, dtdevs_len),
     offsetof (oci_config_vm_hw_config, dtdevs_present) },
-  { "iomems", 6, &type_112, false,
+  { "iomems", 6, &type_111, false,
     offsetof (oci_config_vm_hw_config, iomems),
     offsetof (oci_config_vm_hw_config, iomems_len),
     offsetof (oci_config_vm_hw_config, iomems_present) },
@@ -2584,7 +2579,7 @@ static const ocispec_struct oci_vm_io_mem_entry_format_desc = {
 };
 
 static const ocispec_field oci_config_zos_fields[] = {
-  { "namespaces", 10, &type_114, false,
+  { "namespaces", 10, &type_113, false,
     offsetof (oci_config_zos, namespaces),
     offsetof (oci_config_zos, namespaces_len),
     offsetof (oci_config_zos, namespaces_present) },
@@ -2596,7 +2591,7 @@ static const ocispec_struct oci_config_zos_desc = {
 };
 
 static const ocispec_field oci_zos_namespace_reference_fields[] = {
-  { "type", 4, &type_115, true,
+  { "type", 4, &type_114, true,
     offsetof (oci_zos_namespace_reference, type),
     0,
     0 },
@@ -2612,11 +2607,11 @@ static const ocispec_struct oci_zos_namespace_reference_desc = {
 };
 
 static const ocispec_field oci_config_freebsd_fields[] = {
-  { "devices", 7, &type_117, false,
+  { "devices", 7, &type_116, false,
     offsetof (oci_config_freebsd, devices),
     offsetof (oci_config_freebsd, devices_len),
     offsetof (oci_config_freebsd, devices_present) },
-  { "jail", 4, &type_118, false,
+  { "jail", 4, &type_117, false,
     offsetof (oci_config_freebsd, jail),
     0,
     0 },
@@ -2632,7 +2627,7 @@ static const ocispec_field oci_freebsd_device_fields[] = {
     offsetof (oci_freebsd_device, path),
     0,
     0 },
-  { "mode", 4, &type_53, false,
+  { "mode", 4, &type_19, false,
     offsetof (oci_freebsd_device, mode),
     0,
     offsetof (oci_freebsd_device, mode_present) },
@@ -2648,11 +2643,11 @@ static const ocispec_field oci_config_freebsd_jail_fields[] = {
     offsetof (oci_config_freebsd_jail, parent),
     0,
     0 },
-  { "host", 4, &type_119, false,
+  { "host", 4, &type_118, false,
     offsetof (oci_config_freebsd_jail, host),
     0,
     0 },
-  { "ip4", 3, &type_120, false,
+  { "ip4", 3, &type_119, false,
     offsetof (oci_config_freebsd_jail, ip4),
     0,
     0 },
@@ -2660,7 +2655,7 @@ static const ocispec_field oci_config_freebsd_jail_fields[] = {
     offsetof (oci_config_freebsd_jail, ip4_addr),
     offsetof (oci_config_freebsd_jail, ip4_addr_len),
     offsetof (oci_config_freebsd_jail, ip4_addr_present) },
-  { "ip6", 3, &type_120, false,
+  { "ip6", 3, &type_119, false,
     offsetof (oci_config_freebsd_jail, ip6),
     0,
     0 },
@@ -2668,7 +2663,7 @@ static const ocispec_field oci_config_freebsd_jail_fields[] = {
     offsetof (oci_config_freebsd_jail, ip6_addr),
     offsetof (oci_config_freebsd_jail, ip6_addr_len),
     offsetof (oci_config_freebsd_jail, ip6_addr_present) },
-  { "vnet", 4, &type_119, false,
+  { "vnet", 4, &type_118, false,
     offsetof (oci_config_freebsd_jail, vnet),
     0,
     0 },
@@ -2680,23 +2675,23 @@ static const ocispec_field oci_config_freebsd_jail_fields[] = {
     offsetof (oci_config_freebsd_jail, vnet_interfaces),
     offsetof (oci_config_freebsd_jail, vnet_interfaces_len),
     offsetof (oci_config_freebsd_jail, vnet_interfaces_present) },
-  { "sysvmsg", 7, &type_120, false,
+  { "sysvmsg", 7, &type_119, false,
     offsetof (oci_config_freebsd_jail, sysvmsg),
     0,
     0 },
-  { "sysvsem", 7, &type_120, false,
+  { "sysvsem", 7, &type_119, false,
     offsetof (oci_config_freebsd_jail, sysvsem),
     0,
     0 },
-  { "sysvshm", 7, &type_120, false,
+  { "sysvshm", 7, &type_119, false,
     offsetof (oci_config_freebsd_jail, sysvshm),
     0,
     0 },
-  { "enforceStatfs", 13, &type_121, false,
+  { "enforceStatfs", 13, &type_120, false,
     offsetof (oci_config_freebsd_jail, enforce_statfs),
     0,
     offsetof (oci_config_freebsd_jail, enforce_statfs_present) },
-  { "allow", 5, &type_122, false,
+  { "allow", 5, &type_121, false,
     offsetof (oci_config_freebsd_jail, allow),
     0,
     0 },
@@ -2760,11 +2755,11 @@ static const ocispec_field oci_state_fields[] = {
     offsetof (oci_state, id),
     0,
     0 },
-  { "status", 6, &type_123, true,
+  { "status", 6, &type_122, true,
     offsetof (oci_state, status),
     0,
     0 },
-  { "pid", 3, &type_124, false,
+  { "pid", 3, &type_123, false,
     offsetof (oci_state, pid),
     0,
     offsetof (oci_state, pid_present) },
@@ -2808,7 +2803,7 @@ static const ocispec_field oci_features_fields[] = {
     offsetof (oci_features, potentially_unsafe_config_annotations),
     offsetof (oci_features, potentially_unsafe_config_annotations_len),
     offsetof (oci_features, potentially_unsafe_config_annotations_present) },
-  { "linux", 5, &type_125, false,
+  { "linux", 5, &type_124, false,
     offsetof (oci_features, linux_),
     0,
     0 },
@@ -2820,39 +2815,39 @@ static const ocispec_struct oci_features_desc = {
 };
 
 static const ocispec_field oci_features_linux_fields[] = {
-  { "namespaces", 10, &type_126, false,
+  { "namespaces", 10, &type_125, false,
     offsetof (oci_features_linux, namespaces),
     offsetof (oci_features_linux, namespaces_len),
     offsetof (oci_features_linux, namespaces_present) },
-  { "capabilities", 12, &type_128, false,
+  { "capabilities", 12, &type_127, false,
     offsetof (oci_features_linux, capabilities),
     offsetof (oci_features_linux, capabilities_len),
     offsetof (oci_features_linux, capabilities_present) },
-  { "cgroup", 6, &type_129, false,
+  { "cgroup", 6, &type_128, false,
     offsetof (oci_features_linux, cgroup),
     0,
     0 },
-  { "seccomp", 7, &type_130, false,
+  { "seccomp", 7, &type_129, false,
     offsetof (oci_features_linux, seccomp),
     0,
     0 },
-  { "apparmor", 8, &type_131, false,
+  { "apparmor", 8, &type_130, false,
     offsetof (oci_features_linux, apparmor),
     0,
     0 },
-  { "selinux", 7, &type_132, false,
+  { "selinux", 7, &type_131, false,
     offsetof (oci_features_linux, selinux),
     0,
     0 },
-  { "intelRdt", 8, &type_133, false,
+  { "intelRdt", 8, &type_132, false,
     offsetof (oci_features_linux, intel_rdt),
     0,
     0 },
-  { "mountExtensions", 15, &type_134, false,
+  { "mountExtensions", 15, &type_133, false,
     offsetof (oci_features_linux, mount_extensions),
     0,
     0 },
-  { "netDevices", 10, &type_135, false,
+  { "netDevices", 10, &type_134, false,
     offsetof (oci_features_linux, net_devices),
     0,
     0 },
@@ -2896,23 +2891,23 @@ static const ocispec_field oci_features_linux_seccomp_fields[] = {
     offsetof (oci_features_linux_seccomp, enabled),
     0,
     offsetof (oci_features_linux_seccomp, enabled_present) },
-  { "actions", 7, &type_136, false,
+  { "actions", 7, &type_135, false,
     offsetof (oci_features_linux_seccomp, actions),
     offsetof (oci_features_linux_seccomp, actions_len),
     offsetof (oci_features_linux_seccomp, actions_present) },
-  { "operators", 9, &type_137, false,
+  { "operators", 9, &type_136, false,
     offsetof (oci_features_linux_seccomp, operators),
     offsetof (oci_features_linux_seccomp, operators_len),
     offsetof (oci_features_linux_seccomp, operators_present) },
-  { "archs", 5, &type_78, false,
+  { "archs", 5, &type_77, false,
     offsetof (oci_features_linux_seccomp, archs),
     offsetof (oci_features_linux_seccomp, archs_len),
     offsetof (oci_features_linux_seccomp, archs_present) },
-  { "knownFlags", 10, &type_76, false,
+  { "knownFlags", 10, &type_75, false,
     offsetof (oci_features_linux_seccomp, known_flags),
     offsetof (oci_features_linux_seccomp, known_flags_len),
     offsetof (oci_features_linux_seccomp, known_flags_present) },
-  { "supportedFlags", 14, &type_76, false,
+  { "supportedFlags", 14, &type_75, false,
     offsetof (oci_features_linux_seccomp, supported_flags),
     offsetof (oci_features_linux_seccomp, supported_flags_len),
     offsetof (oci_features_linux_seccomp, supported_flags_present) },
@@ -2960,7 +2955,7 @@ static const ocispec_struct oci_features_linux_intel_rdt_desc = {
 };
 
 static const ocispec_field oci_features_linux_mount_extensions_fields[] = {
-  { "idmap", 5, &type_138, false,
+  { "idmap", 5, &type_137, false,
     offsetof (oci_features_linux_mount_extensions, idmap),
     0,
     0 },
@@ -3082,7 +3077,7 @@ oci_map_linux_net_device_free (oci_map_linux_net_device *map)
 void
 oci_map_linux_rdma_free (oci_map_linux_rdma *map)
 {
-  ocispec_map_free (&type_65, map);
+  ocispec_map_free (&type_64, map);
 }
 
 void

@@ -328,7 +328,7 @@ struct oci_config_linux
   bool namespaces_present;
   oci_config_linux_resources *resources; /* "resources" */
   char *cgroups_path; /* "cgroupsPath" */
-  char *rootfs_propagation; /* "rootfsPropagation": one of private, shared, slave, unbindable */
+  char *rootfs_propagation; /* "rootfsPropagation": one of private, shared, slave, unbindable, rprivate, rshared, rslave, runbindable */
   oci_config_linux_seccomp *seccomp; /* "seccomp" */
   oci_map_string *sysctl; /* "sysctl" */
   char **masked_paths; /* "maskedPaths" */

@@ -108,16 +108,26 @@ test_root_readonly() {
 
 test_rootfs_propagation_values() {
   make_bundle
+  # The rootfs on a shared mount of the test's own, so that a slave / has
+  # a master to show.
+  mount --bind "$T/bundle/rootfs" "$T/bundle/rootfs"
+  on_exit "umount -l '$T/bundle/rootfs'"
+  mount --make-shared "$T/bundle/rootfs"
   local v tags
-  for v in private slave shared unbindable; do
+  # Engines and harnesses write the recursive forms too (runc's defaults).
+  for v in private slave shared unbindable rprivate rslave rshared runbindable; do
     edit_config "$T/bundle" "d['linux']['rootfsPropagation'] = '$v'"
     run_in cat /proc/self/mountinfo
     assert_eq "$rc" 0 "$v: $err"
     tags=$(mount_tags "$out" /)
-    case $v in
+    case ${v#r} in
     shared) assert_match "$tags" "shared:[0-9]+" "$v" ;;
     unbindable) assert_match "$tags" "unbindable" "$v" ;;
-    *) [[ $tags != *shared:* && $tags != *unbindable* ]] || fail "$v: / is [$tags]" ;;
+    slave)
+      assert_match "$tags" "master:[0-9]+" "$v"
+      [[ $tags != *shared:* ]] || fail "$v: / is [$tags]"
+      ;;
+    *) [[ $tags != *shared:* && $tags != *master:* && $tags != *unbindable* ]] || fail "$v: / is [$tags]" ;;
     esac
   done
   edit_config "$T/bundle" "d['linux']['rootfsPropagation'] = 'sideways'"
@@ -749,4 +759,17 @@ d["process"]["args"] = ["sh", "-c", "readlink /dev/ptmx; stat -c %a /dev/null; e
   capture r run --bundle "$T/bundle" c1
   assert_eq "$rc" 0 "$err"
   assert_eq "$out" $'pts/ptmx\n660\nnull-ok'
+}
+
+# Podman writes the whole st_mode as fileMode (8630 = S_IFCHR|0666): the
+# permission bits are used, the file type comes from "type".
+test_device_file_mode_with_type_bits() {
+  make_bundle
+  edit_config "$T/bundle" '
+d["linux"]["devices"] = [{"path": "/dev/fuzzy", "type": "c", "major": 1, "minor": 5, "fileMode": 8630}]
+d["linux"]["resources"] = {"devices": [{"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"}]}
+d["process"]["args"] = ["stat", "-c", "%A %t:%T", "/dev/fuzzy"]'
+  capture r run --bundle "$T/bundle" c1
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" "crw-rw-rw- 1:5"
 }

@@ -468,9 +468,9 @@ START_TEST (test_int_out_of_range)
       "t.json: process.ioPriority.priority: 2147483648 out of range for int32");
   expect_error ("{\"ociVersion\":\"1\",\"linux\":{\"devices\":[{\"type\":\"c\","
                 "\"path\":\"/d\","
-                "\"fileMode\":512}]}}",
-                "t.json: linux.devices[0].fileMode: 512 out of range for "
-                "FileMode (0..511)");
+                "\"fileMode\":4294967296}]}}",
+                "t.json: linux.devices[0].fileMode: 4294967296 out of range "
+                "for uint32");
   expect_error (
       "{\"ociVersion\":\"1\",\"hooks\":{\"poststop\":[{\"path\":\"/"
       "p\",\"timeout\":0}]}}",
@@ -763,7 +763,8 @@ START_TEST (test_validation_messages)
     expect_error (json, "t.json: linux.rootfsPropagation: "
                         "\"0123456789012345678901234567890123456789012345678901"
                         "234567890123...\""
-                        " is not one of: private, shared, slave, unbindable");
+                        " is not one of: private, shared, slave, unbindable,"
+                        " rprivate, rshared, rslave, runbindable");
   }
 }
 END_TEST
