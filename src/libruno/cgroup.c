@@ -1377,14 +1377,66 @@ runo_cgroup_apply_devices (runo_cgroup *cg,
                           "mounted");
 }
 
+/* The zeros engines send for "not set", which runc skips: Docker sends
+   blockIO.weight 0 on every run (v1 refuses it with ERANGE), `docker
+   update` 0 for every memory, cpu and blkio value it leaves alone, and
+   Podman 4's --pids-limit -1 becomes pids.limit 0.  A limit of 0 tasks,
+   memory bytes or cpu quota is nothing a container can run with, so 0
+   means "leave as is": unlimited in a new cgroup, unchanged by update. */
+#define DROP_ZERO(s, f)                                                        \
+  do                                                                           \
+    if ((s)->f##_present && (s)->f == 0)                                       \
+      (s)->f##_present = false;                                                \
+  while (0)
+
 int
-runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
+runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *given,
                    runo_error **err)
 {
   const oci_config_linux_resources_network *net;
+  oci_config_linux_resources copy;
+  oci_config_linux_resources *res = &copy;
+  oci_config_linux_resources_memory memory;
+  oci_config_linux_resources_cpu cpu;
+  oci_config_linux_resources_pids pids;
+  oci_config_linux_resources_block_io block_io;
 
-  if (res == NULL)
+  if (given == NULL)
     return 0;
+  copy = *given;
+  if (copy.memory)
+    {
+      memory = *copy.memory;
+      DROP_ZERO (&memory, limit);
+      DROP_ZERO (&memory, reservation);
+      DROP_ZERO (&memory, swap);
+      DROP_ZERO (&memory, kernel);
+      DROP_ZERO (&memory, kernel_tcp);
+      copy.memory = &memory;
+    }
+  if (copy.cpu)
+    {
+      cpu = *copy.cpu;
+      DROP_ZERO (&cpu, shares);
+      DROP_ZERO (&cpu, quota);
+      DROP_ZERO (&cpu, period);
+      DROP_ZERO (&cpu, realtime_period);
+      DROP_ZERO (&cpu, realtime_runtime);
+      copy.cpu = &cpu;
+    }
+  if (copy.pids)
+    {
+      pids = *copy.pids;
+      DROP_ZERO (&pids, limit);
+      copy.pids = &pids;
+    }
+  if (copy.block_io)
+    {
+      block_io = *copy.block_io;
+      DROP_ZERO (&block_io, weight);
+      DROP_ZERO (&block_io, leaf_weight);
+      copy.block_io = &block_io;
+    }
   net = res->network;
 
   if (res->memory && check_memory_values (res->memory, err) < 0)

@@ -195,7 +195,7 @@ runo_cgroup_v1_pids (struct runo_cgroup_hierarchy *h,
 {
   cleanup_free char *value = runo_cgroup_v2_limit (pids->limit);
 
-  /* 0 is a real limit (no new task at all), as the spec insists. */
+  /* 0 never gets here (runo_cgroup_apply: it means unlimited). */
   return runo_cgroup_write (h, "linux.resources.pids.limit", "pids.max", value,
                             err);
 }

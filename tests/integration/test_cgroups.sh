@@ -211,3 +211,27 @@ d["linux"]["resources"]["hugepageLimits"] = [{"pageSize": "2MB", "limit": 419430
   r delete --force c1
   assert_cgroup_gone
 }
+
+# What Docker and Podman send for "not set": blockIO.weight 0 on every
+# docker run, pids.limit 0 for podman 4's --pids-limit -1, and zeros in
+# every field `docker update` leaves alone.  0 leaves the value as it is.
+test_engine_zeros_mean_unset() {
+  make_bundle
+  local id=runo-t-zero-$$
+  edit_config "$T/bundle" '
+d["process"]["args"] = ["sleep", "1000"]
+d["linux"]["resources"].update({"blockIO": {"weight": 0}, "pids": {"limit": 0},
+  "memory": {"limit": 67108864, "reservation": 0}, "cpu": {"shares": 0, "quota": 0, "period": 0}})'
+  delete_on_exit "$id"
+  capture r run -d --bundle "$T/bundle" "$id"
+  assert_eq "$rc" 0 "$err"
+  wait_status "$id" running
+  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" max
+  capture r exec "$id" sh -c 'true & wait'
+  assert_eq "$rc" 0 "$err"
+  capture r update --resources - "$id" <<<'{"memory": {"limit": 0, "reservation": 0, "kernel": 0},
+    "cpu": {"shares": 0, "quota": 0, "period": 0}, "blockIO": {"weight": 0}, "pids": {"limit": 0}}'
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$(cat "$(cg_dir memory "$id")/memory.limit_in_bytes")" 67108864
+  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" max
+}

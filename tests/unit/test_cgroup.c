@@ -476,8 +476,19 @@ START_TEST (apply_v1_writes_v1_files)
   ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.throttle.write_iops_device",
                "8:16 300");
 
-  ck_assert_int_eq (apply_json (cg, "{\"pids\":{\"limit\":0}}", &err), 0);
-  ASSERT_FILE (root, "sys/fs/cgroup/pids/c1/pids.max", "0");
+  /* The zeros engines send for "unset" leave the files alone (runc's
+     rule): here the earlier values stay. */
+  ck_assert_int_eq (apply_json (cg, "{\"pids\":{\"limit\":10}}", &err), 0);
+  ck_assert_int_eq (apply_json (cg,
+                                "{\"pids\":{\"limit\":0},\"blockIO\":"
+                                "{\"weight\":0,\"leafWeight\":0},"
+                                "\"cpu\":{\"shares\":0,\"quota\":0,"
+                                "\"period\":0},\"memory\":{\"limit\":0,"
+                                "\"reservation\":0,\"kernel\":0}}",
+                                &err),
+                    0);
+  ASSERT_FILE (root, "sys/fs/cgroup/pids/c1/pids.max", "10");
+  ASSERT_FILE (root, "sys/fs/cgroup/blkio/c1/blkio.bfq.weight", "300");
   ck_assert_int_eq (apply_json (cg,
                                 "{\"devices\":[{\"allow\":true,\"type\":"
                                 "\"c\",\"major\":1,\"minor\":3,"
