@@ -193,3 +193,23 @@ PY
 # strace, for tests that trace runo or inject faults: LeakSanitizer cannot
 # run under ptrace (ASan builds), so leak checks are off for that run.
 traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"; }
+
+# A network namespace of the test's own, held by a process of ours until
+# the test ends: its pid is left in $netns_holder.
+start_netns_holder() {
+  unshare --net sleep 1000 &
+  netns_holder=$!
+  on_exit "kill $netns_holder; wait $netns_holder"
+  local i
+  for i in $(seq 50); do
+    [ "$(ns_inode "$netns_holder" net)" != "$(ns_inode self net)" ] && return 0
+    sleep 0.1
+  done
+  fail "no network namespace of its own for $netns_holder"
+}
+
+# Make bundle $1 join the network namespace of process $2 by path.
+join_netns_of() {
+  edit_config "$1" "
+d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/proc/$2/ns/net'}]"
+}

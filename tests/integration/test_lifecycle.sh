@@ -202,16 +202,8 @@ test_pid_file_and_list() {
 # and leaves nothing behind, instead of waiting forever on the sync socket.
 test_create_fails_when_the_joiner_dies_before_it_reports() {
   make_bundle
-  unshare --net sleep 1000 &
-  local holder=$!
-  on_exit "kill $holder; wait $holder"
-  local i
-  for i in $(seq 50); do
-    [ "$(ns_inode "$holder" net)" != "$(ns_inode self net)" ] && break
-    sleep 0.1
-  done
-  edit_config "$T/bundle" "
-d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/proc/$holder/ns/net'}]"
+  start_netns_holder
+  join_netns_of "$T/bundle" "$netns_holder"
   delete_on_exit c1
   # Should it hang, the runo this test started is killed at the end (its
   # command line names this test's bundle).

@@ -262,22 +262,15 @@ d["process"]["args"] = ["cat", "/proc/sys/kernel/msgmax", "/proc/sys/fs/mqueue/q
   assert_eq "$rc" 0 "$err"
   assert_eq "$out" $'4243\n77\n0\t1'
   # A network namespace joined by path that is not the host's.
-  unshare --net sleep 1000 &
-  local holder=$!
-  on_exit "kill $holder; wait $holder"
-  local i
-  for i in $(seq 50); do
-    [ "$(ns_inode "$holder" net)" != "$(ns_inode self net)" ] && break
-    sleep 0.1
-  done
+  start_netns_holder
+  join_netns_of "$T/bundle" "$netns_holder"
   edit_config "$T/bundle" "
-d['linux']['namespaces'] = [n for n in d['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/proc/$holder/ns/net'}]
 d['linux']['sysctl'] = {'net.ipv4.ping_group_range': '0 2'}
 d['process']['args'] = ['cat', '/proc/sys/net/ipv4/ping_group_range']"
   capture r run --bundle "$T/bundle" c2
   assert_eq "$rc" 0 "$err"
   assert_eq "$out" $'0\t2'
-  assert_eq "$(nsenter --net=/proc/$holder/ns/net cat /proc/sys/net/ipv4/ping_group_range)" $'0\t2'
+  assert_eq "$(nsenter --net=/proc/$netns_holder/ns/net cat /proc/sys/net/ipv4/ping_group_range)" $'0\t2'
   assert_eq "$(cat /proc/sys/kernel/msgmax)" "$host_msgmax"
   assert_eq "$(cat /proc/sys/fs/mqueue/queues_max)" "$host_qmax"
   assert_eq "$(cat /proc/sys/net/ipv4/ping_group_range)" "$host_ping"
