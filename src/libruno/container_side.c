@@ -188,7 +188,14 @@ runo_container_side_create_cwd (const char *rootfs, const char *dir,
     return runo_error_errno (err, "open rootfs `%s`", rootfs);
   fd = runo_resolve_in_root (root, dir, RUNO_RESOLVE_CREATE_DIR, false, err);
   if (fd < 0)
-    return runo_error_wrap (err, "process.cwd `%s`", dir);
+    {
+      int errnum = *err ? (*err)->errnum : errno;
+
+      /* The same error as when the cwd cannot be entered: a magic link
+         (/proc/self/fd/N) is refused here already. */
+      runo_error_release (err);
+      return runo_error_make (err, errnum, "chdir to cwd `%s`", dir);
+    }
   return 0;
 }
 
