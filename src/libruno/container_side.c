@@ -319,10 +319,17 @@ runo_container_side_execve (const oci_config_process *process, const char *exe,
      (conmon SIGPIPE, nohup SIGHUP) would be ignored by the container's
      programs too.  Reset before unblocking, so that a signal already
      pending acts as it would in the new program.  SIGKILL and SIGSTOP
-     cannot be changed, and glibc refuses its own internal signals. */
+     cannot be changed.  glibc refuses its own signals (32, 33), which a
+     caller may have ignored all the same: those through the kernel, with
+     an all-zero action, SIG_DFL whatever the architecture's layout. */
   for (sig = 1; sig < NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP)
-      sigaction (sig, &dfl, NULL);
+    if (sig != SIGKILL && sig != SIGSTOP && sigaction (sig, &dfl, NULL) < 0
+        && errno == EINVAL)
+      {
+        unsigned long zero[8] = { 0 };
+
+        syscall (SYS_rt_sigaction, sig, zero, NULL, (NSIG - 1) / 8);
+      }
   /* `run` and `exec` block the signals they forward; the process starts
      with none blocked. */
   sigemptyset (&none);
