@@ -9,13 +9,15 @@
  * from it after execve).  Close-on-exec is not enough: it acts at execve,
  * after chdir, and after execve's own path lookup.
  *
- * Last, one tail to execve for both: signal mask cleared, the caller's
- * passed fds made inheritable, execve.
+ * Last, one tail to execve for both: signal dispositions reset to their
+ * defaults and the mask cleared, the caller's passed fds made inheritable,
+ * execve.
  */
 #ifndef RUNO_CONTAINER_SIDE_H
 #define RUNO_CONTAINER_SIDE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "ocispec.h"
@@ -52,8 +54,34 @@ int runo_container_side_enter (const runo_passed_fds *passed, const int *own,
    under the root. */
 int runo_container_side_chdir (const char *dir, runo_error **err);
 
-/* The tail of init and of an exec'd process: clear the signal mask, make
-   the PASSED fds inheritable and execve EXE with PROCESS's args and env.
+/* For create's init, once the mounts are made and before the root is
+   switched (or made read-only): create process.cwd DIR under ROOTFS when it
+   is missing, as runc and crun do, the walk kept inside ROOTFS.  Not for
+   `exec`: there a missing cwd is an error (as with runc). */
+int runo_container_side_create_cwd (const char *rootfs, const char *dir,
+                                    runo_error **err);
+
+/* Make the process the leader of a new session (and process group) of the
+   container's pid namespace, as with a terminal: without it the group and
+   session are the runtime's, outside the container (getpgrp() gives 0).
+   A process that already leads its session is left as it is. */
+int runo_container_side_new_session (runo_error **err);
+
+/* The home directory of the first entry for UID in PASSWD (the text of an
+   /etc/passwd), malloc'd; NULL when UID has none or its home is empty. */
+char *runo_passwd_home (const char *passwd, uid_t uid);
+
+/* When PROCESS->env has no HOME=, append HOME= the home of
+   process.user.uid in the current root's /etc/passwd, or "/" when the uid
+   has no entry or the file cannot be read (a regular file only, looked up
+   with no magic link followed).  Call it in the container's root, still
+   privileged (the file may be readable only by root). */
+void runo_container_side_set_home (oci_config_process *process);
+
+/* The tail of init and of an exec'd process: reset every signal's
+   disposition to the default (an ignored signal would survive execve),
+   clear the signal mask, make the PASSED fds inheritable and execve EXE
+   with PROCESS's args and env.
    Returns only on failure, with errno set. */
 void runo_container_side_execve (const oci_config_process *process,
                                  const char *exe,

@@ -365,6 +365,13 @@ init_setup (struct create *c, char **state_json, char **exe, runo_error **err)
     return -1;
   if (runo_rootfs_prepare (config, c->rootfs, trees, &rootfs, err) < 0)
     return -1;
+  /* After the mounts, so that a cwd in a volume is made in it, and before
+     the root may be made read-only. */
+  if (runo_container_side_create_cwd (c->rootfs, config->process->cwd, err) < 0)
+    {
+      runo_rootfs_free (rootfs);
+      return -1;
+    }
 
   if (runo_sync_send_type (sync, RUNO_SYNC_MOUNTS_DONE, err) < 0
       || runo_sync_expect (sync, RUNO_SYNC_HOOKS_DONE, &msg, err) < 0)

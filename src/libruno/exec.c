@@ -222,7 +222,7 @@ open_namespaces (struct exec *e, pid_t init, runo_error **err)
 static int
 process_setup (struct exec *e, char **exe, runo_error **err)
 {
-  const oci_config_process *process = e->config->process;
+  oci_config_process *process = e->config->process;
   int sync = e->sync_fd[1];
   cleanup_free char *warnings = NULL;
   runo_sync_msg msg;

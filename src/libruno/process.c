@@ -738,6 +738,38 @@ set_groups (const oci_config_process_user *user, runo_error **err)
   return runo_error_errno (err, "setgroups");
 }
 
+/* runc's fixStdioPermissions gives any fd 0-2 but /dev/null to the user;
+   here only what cannot belong to anyone else: a pipe or fifo (from an
+   engine's monitor: conmon, a shim) and the container's own terminal.  A
+   file or terminal of the host reached through the caller's stdio stays
+   the host's. */
+static int
+give_stdio_to_user (const oci_config_process *process, uid_t uid,
+                    runo_error **err)
+{
+  int fd;
+
+  for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+    {
+      struct stat st;
+
+      if (fstat (fd, &st) < 0 || st.st_uid == uid)
+        continue;
+      if (!S_ISFIFO (st.st_mode)
+          && !(process->terminal && S_ISCHR (st.st_mode)))
+        continue;
+      if (fchown (fd, uid, (gid_t)-1) == 0)
+        continue;
+      /* The owner or the uid not mapped in the user namespace (EPERM,
+         EINVAL), a read-only /dev (EROFS): the process keeps what it can
+         already do with the open fd. */
+      if (errno != EPERM && errno != EINVAL && errno != EROFS)
+        return runo_error_errno (err, "chown fd %d to uid %u", fd,
+                                 (unsigned)uid);
+    }
+  return 0;
+}
+
 int
 runo_process_finalize (const oci_config_process *process, char **warnings,
                        runo_error **err)
@@ -788,6 +820,8 @@ runo_process_finalize (const oci_config_process *process, char **warnings,
         return runo_error_errno (err, "prctl PR_SET_KEEPCAPS");
     }
 
+  if (give_stdio_to_user (process, uid, err) < 0)
+    return -1;
   if (set_groups (user, err) < 0)
     return -1;
   if (setresgid (gid, gid, gid) < 0)
@@ -828,11 +862,15 @@ load_seccomp (const runo_seccomp *seccomp, int sync_fd, runo_error **err)
 }
 
 int
-runo_process_finalize_with_seccomp (const oci_config_process *process,
+runo_process_finalize_with_seccomp (oci_config_process *process,
                                     const runo_seccomp *seccomp, int sync_fd,
                                     char **warnings, runo_error **err)
 {
   bool nnp = process->no_new_privileges_present && process->no_new_privileges;
+
+  if (runo_container_side_new_session (err) < 0)
+    return -1;
+  runo_container_side_set_home (process);
 
   if (seccomp && !nnp && load_seccomp (seccomp, sync_fd, err) < 0)
     return -1;

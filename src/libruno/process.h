@@ -59,7 +59,11 @@ int runo_process_find_executable (const oci_config_process *process,
    switch rules (a non-root user loses them all, root keeps them).
    The cwd is entered as root first and, if that is refused, again as the
    container user (a directory only that user may enter, e.g. a volume on a
-   root-squashed NFS).  Capabilities that cannot be granted (unknown to the
+   root-squashed NFS).  Before the uid switch, fds 0-2 that are pipes or
+   fifos (an engine's monitor) or the container's terminal are given to the
+   process's uid, so that it can reopen them (/dev/stdout); other files,
+   the host's /dev/null or a terminal of the host, are left alone.
+   Capabilities that cannot be granted (unknown to the
    running kernel, not held by the runtime, or refused by the kernel's
    rules between sets) are skipped; each is reported as one line of
    *warnings (newline separated, malloc'd, may stay NULL) so the caller can
@@ -75,9 +79,12 @@ int runo_process_finalize (const oci_config_process *process, char **warnings,
    no_new_privs, as late as possible.  A listener fd is sent to the runtime
    over SYNC_FD (RUNO_SYNC_SECCOMP_FD).  The filter is in place for what
    follows in the process (sync messages, the wait for start, execve), as
-   with runc: profiles must allow those. */
+   with runc: profiles must allow those.
+   Before all that, and before the filter: the process leads a new session
+   (runo_container_side_new_session) and, when process.env has no HOME,
+   gets one from the container's /etc/passwd (appended to PROCESS->env). */
 struct runo_seccomp;
-int runo_process_finalize_with_seccomp (const oci_config_process *process,
+int runo_process_finalize_with_seccomp (oci_config_process *process,
                                         const struct runo_seccomp *seccomp,
                                         int sync_fd, char **warnings,
                                         runo_error **err);

@@ -29,11 +29,15 @@ export RUNO_TEST_ROOTFS=$rootfs_cache/b/rootfs
 # The host's mounts as "mount-point source" lines, sorted: a test must
 # leave the same list behind (repeated lines count, for stacked mounts).
 # Left out: the scratch directories of other runs of this suite on the
-# machine ($1 is the test's own), and mount points matching the regular
+# machine ($1 is the test's own), the netns directory itself (the first
+# `ip netns add` on a machine makes it a mount of its own, shared, for
+# good: the host's ip bookkeeping, not the test's; the namespaces mounted
+# in it are still counted), and mount points matching the regular
 # expression RUNO_IT_IGNORE_MOUNTS (what else runs on the machine makes).
 host_mounts() {
   awk -v own="$1/" -v ignore="${RUNO_IT_IGNORE_MOUNTS:-}" '
     index($5, "/tmp/runo-it.") == 1 && index($5 "/", own) != 1 { next }
+    $5 == "/run/netns" || $5 == "/var/run/netns" { next }
     ignore != "" && $5 ~ ignore { next }
     { for (i = 7; $i != "-"; i++) ; print $5, $(i + 2) }' /proc/self/mountinfo | LC_ALL=C sort
 }

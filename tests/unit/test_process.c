@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libruno/container_side.h"
 #include "libruno/process.h"
 #include "libruno/utils.h"
 
@@ -678,6 +679,47 @@ START_TEST (finalize_in_a_userns_with_setgroups_denied)
 }
 END_TEST
 
+static void
+check_home (const char *passwd, uid_t uid, const char *want)
+{
+  cleanup_free char *home = runo_passwd_home (passwd, uid);
+
+  if (want == NULL)
+    ck_assert_msg (home == NULL, "uid %u: got [%s]", (unsigned)uid, home);
+  else
+    ck_assert_msg (home && strcmp (home, want) == 0, "uid %u: [%s], want [%s]",
+                   (unsigned)uid, home ? home : "(null)", want);
+}
+
+START_TEST (passwd_home_lookup)
+{
+  const char *passwd = "root:x:0:0:root:/root:/bin/sh\n"
+                       "short:x:7\n"
+                       "::\n"
+                       "neg:x:-5:0::/neg:/bin/sh\n"
+                       "junk:x:12a:0::/junk:/bin/sh\n"
+                       "noshell:x:1001:1001::/home/noshell\n"
+                       "u:x:1000:1000:Some One,,,:/home/u:/bin/sh\n"
+                       "u2:x:1000:1000::/second:/bin/sh\n"
+                       "empty:x:1002:1002:::/bin/sh\n"
+                       "big:x:4294967295:0::/big:/bin/sh\n"
+                       "last:x:3:3::/no/newline:/bin/sh";
+
+  check_home (passwd, 0, "/root");
+  /* The first entry for a uid is the one, as for getpwuid. */
+  check_home (passwd, 1000, "/home/u");
+  check_home (passwd, 1001, "/home/noshell");
+  check_home (passwd, 1002, NULL);
+  check_home (passwd, 3, "/no/newline");
+  check_home (passwd, 7, NULL);
+  check_home (passwd, 12, NULL);
+  check_home (passwd, (uid_t)-5, NULL);
+  check_home (passwd, 4294967295U, "/big");
+  check_home (passwd, 4242, NULL);
+  check_home ("", 0, NULL);
+}
+END_TEST
+
 static Suite *
 process_suite (void)
 {
@@ -701,6 +743,7 @@ process_suite (void)
   tcase_add_test (tc, finalize_without_capabilities_follows_the_kernel);
   tcase_add_test (tc, finalize_cwd_errors);
   tcase_add_test (tc, finalize_in_a_userns_with_setgroups_denied);
+  tcase_add_test (tc, passwd_home_lookup);
   suite_add_tcase (s, tc);
 
   nofile = tcase_create ("nofile");
