@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "utils.h"
+
 /* Newer than the headers of some distributions (Linux 6.9). */
 #ifndef MPOL_WEIGHTED_INTERLEAVE
 #define MPOL_WEIGHTED_INTERLEAVE 6
@@ -50,54 +52,22 @@ static const struct
   { "MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES },
 };
 
+static void
+add_nodes (unsigned long first, unsigned long last, void *data)
+{
+  struct nodemask *mask = data;
+
+  for (; first <= last; first++)
+    mask->bits[first / WORD_BITS] |= 1UL << (first % WORD_BITS);
+  mask->any = true;
+}
+
 /* "0-3,7" (spaces allowed around the numbers); empty is no node. */
 static int
 parse_nodes (const char *list, struct nodemask *mask)
 {
-  const char *p = list;
-
   memset (mask, 0, sizeof (*mask));
-  while (*p == ' ')
-    p++;
-  if (*p == '\0')
-    return 0;
-  for (;;)
-    {
-      unsigned long first, last;
-      char *end;
-
-      while (*p == ' ')
-        p++;
-      if (*p < '0' || *p > '9')
-        return -1;
-      errno = 0;
-      first = last = strtoul (p, &end, 10);
-      p = end;
-      while (*p == ' ')
-        p++;
-      if (*p == '-')
-        {
-          p++;
-          while (*p == ' ')
-            p++;
-          if (*p < '0' || *p > '9')
-            return -1;
-          last = strtoul (p, &end, 10);
-          p = end;
-          while (*p == ' ')
-            p++;
-        }
-      if (errno != 0 || first > last || last >= MAX_NODES)
-        return -1;
-      for (; first <= last; first++)
-        mask->bits[first / WORD_BITS] |= 1UL << (first % WORD_BITS);
-      mask->any = true;
-      if (*p == '\0')
-        return 0;
-      if (*p != ',')
-        return -1;
-      p++;
-    }
+  return runo_parse_ranges (list, MAX_NODES - 1, add_nodes, mask);
 }
 
 /* The mode with its flags, and the node mask. */

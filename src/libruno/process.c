@@ -112,86 +112,51 @@ lookup (const struct name_value *table, const char *name, int *value)
   return -1;
 }
 
+struct cpu_ranges
+{
+  unsigned long max; /* highest cpu seen */
+  bool any;
+  cpu_set_t *set; /* NULL while sizing */
+  size_t size;
+};
+
+static void
+add_cpus (unsigned long first, unsigned long last, void *data)
+{
+  struct cpu_ranges *r = data;
+
+  r->any = true;
+  if (r->set == NULL)
+    r->max = last > r->max ? last : r->max;
+  else
+    for (; first <= last; first++)
+      CPU_SET_S (first, r->size, r->set);
+}
+
 /* "0-3, 7" -> cpu set.  Returns the set (CPU_ALLOC'd, *SIZE bytes), NULL
    when LIST is empty, and fails on syntax errors. */
 static int
 parse_cpu_list (const char *list, cpu_set_t **out, size_t *size)
 {
-  cpu_set_t *set = NULL;
-  unsigned long max = 0;
-  bool any = false;
-  int pass;
+  struct cpu_ranges r = { 0 };
 
   *out = NULL;
   *size = 0;
   /* Two passes: the first checks the syntax and finds the highest CPU so
      the set is allocated once at the right size. */
-  for (pass = 0; pass < 2; pass++)
-    {
-      const char *p = list;
-
-      for (;;)
-        {
-          unsigned long first, last;
-          char *end;
-
-          while (*p == ' ')
-            p++;
-          if (*p == '\0' && !any)
-            break;
-          if (*p < '0' || *p > '9')
-            goto invalid;
-          errno = 0;
-          first = strtoul (p, &end, 10);
-          p = end;
-          last = first;
-          while (*p == ' ')
-            p++;
-          if (*p == '-')
-            {
-              p++;
-              while (*p == ' ')
-                p++;
-              if (*p < '0' || *p > '9')
-                goto invalid;
-              last = strtoul (p, &end, 10);
-              p = end;
-              while (*p == ' ')
-                p++;
-            }
-          if (errno != 0 || first > last || last > MAX_CPU_NUMBER)
-            goto invalid;
-          any = true;
-          if (pass == 0)
-            max = last > max ? last : max;
-          else
-            for (; first <= last; first++)
-              CPU_SET_S (first, *size, set);
-          if (*p == '\0')
-            break;
-          if (*p != ',')
-            goto invalid;
-          p++;
-        }
-      if (!any)
-        return 0;
-      if (pass == 0)
-        {
-          set = CPU_ALLOC (max + 1);
-          if (set == NULL)
-            return -1;
-          *size = CPU_ALLOC_SIZE (max + 1);
-          CPU_ZERO_S (*size, set);
-        }
-    }
-  *out = set;
+  if (runo_parse_ranges (list, MAX_CPU_NUMBER, add_cpus, &r) < 0)
+    return -1;
+  if (!r.any)
+    return 0;
+  r.set = CPU_ALLOC (r.max + 1);
+  if (r.set == NULL)
+    return -1;
+  r.size = CPU_ALLOC_SIZE (r.max + 1);
+  CPU_ZERO_S (r.size, r.set);
+  (void)runo_parse_ranges (list, MAX_CPU_NUMBER, add_cpus, &r);
+  *out = r.set;
+  *size = r.size;
   return 0;
-
-invalid:
-  CPU_FREE (set);
-  *size = 0;
-  errno = EINVAL;
-  return -1;
 }
 
 static int

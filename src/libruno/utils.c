@@ -368,3 +368,56 @@ runo_semver_valid (const char *v)
     return false;
   return *p == '\0';
 }
+
+int
+runo_parse_ranges (const char *list, unsigned long max,
+                   void (*add) (unsigned long first, unsigned long last,
+                                void *data),
+                   void *data)
+{
+  const char *p = list;
+
+  while (*p == ' ')
+    p++;
+  if (*p == '\0')
+    return 0;
+  for (;;)
+    {
+      unsigned long first, last;
+      char *end;
+
+      while (*p == ' ')
+        p++;
+      if (*p < '0' || *p > '9')
+        goto invalid;
+      errno = 0;
+      first = last = strtoul (p, &end, 10);
+      p = end;
+      while (*p == ' ')
+        p++;
+      if (*p == '-')
+        {
+          p++;
+          while (*p == ' ')
+            p++;
+          if (*p < '0' || *p > '9')
+            goto invalid;
+          last = strtoul (p, &end, 10);
+          p = end;
+          while (*p == ' ')
+            p++;
+        }
+      if (errno != 0 || first > last || last > max)
+        goto invalid;
+      if (add)
+        add (first, last, data);
+      if (*p == '\0')
+        return 0;
+      if (*p != ',')
+        goto invalid;
+      p++;
+    }
+invalid:
+  errno = EINVAL;
+  return -1;
+}

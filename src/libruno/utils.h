@@ -98,6 +98,15 @@ int runo_wait_forwarding (pid_t pid, const sigset_t *forwarded,
  * ("2006-01-02T15:04:05.999999999Z"). */
 char *runo_rfc3339_now (void);
 
+/* A list of numbers and ranges such as "0-3, 7" (cpus, NUMA nodes):
+   ADD (may be NULL) is called for each range, all numbers at most MAX.
+   An empty list is valid; bad syntax fails with errno EINVAL (after ADD
+   may have seen the ranges before it). */
+int runo_parse_ranges (const char *list, unsigned long max,
+                       void (*add) (unsigned long first, unsigned long last,
+                                    void *data),
+                       void *data);
+
 /* V is a SemVer 2.0.0 version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]). */
 bool runo_semver_valid (const char *v);
 
