@@ -51,6 +51,7 @@ struct exec
   runo_seccomp *seccomp;  /* the container's filter, applied to exec too */
   char *state_json;       /* for a seccomp agent */
   runo_passed_fds passed; /* the caller's fds for the process */
+  int pty_master;         /* -1, or the terminal runo relays itself */
 };
 
 static void
@@ -71,6 +72,8 @@ exec_release (struct exec *e)
   runo_seccomp_free (e->seccomp);
   free (e->state_json);
   runo_passed_fds_release (&e->passed);
+  if (e->pty_master >= 0)
+    close (e->pty_master);
   oci_config_free (e->config);
 }
 
@@ -362,8 +365,17 @@ spawn (struct exec *e, runo_error **err)
 
       if (runo_sync_expect (sync, RUNO_SYNC_PTY_MASTER, &msg, err) < 0)
         return -1;
-      ret = runo_terminal_send_master (e->opts->console_socket, msg.fds[0],
-                                       err);
+      if (e->opts->console_socket == NULL)
+        {
+          /* In the foreground without a socket runo is the other end, as
+             for run. */
+          e->pty_master = msg.fds[0];
+          msg.nfds = 0;
+          ret = 0;
+        }
+      else
+        ret = runo_terminal_send_master (e->opts->console_socket, msg.fds[0],
+                                         err);
       runo_sync_msg_release (&msg);
       if (ret < 0)
         return -1;
@@ -397,7 +409,8 @@ int
 runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
                      int *exit_status, runo_error **err)
 {
-  struct exec e = { .ctx = ctx, .opts = opts, .sync_fd = { -1, -1 } };
+  struct exec e
+      = { .ctx = ctx, .opts = opts, .sync_fd = { -1, -1 }, .pty_master = -1 };
   struct runo_container c;
   sigset_t forwarded, old;
   int i, ret = -1;
@@ -413,7 +426,9 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
   runo_passed_fds_collect (opts->preserve_fds, ctx->log_fd, &e.passed);
   if (runo_container_open (ctx, opts->id, false, &c, err) < 0)
     goto out;
-  if (c.status != RUNO_STATUS_RUNNING)
+  /* A created container can be exec'd into, as with runc: its
+     namespaces and root are ready, only its own process waits. */
+  if (c.status != RUNO_STATUS_RUNNING && c.status != RUNO_STATUS_CREATED)
     {
       runo_error_make (err, 0, "container `%s` is %s: cannot exec in it",
                        opts->id, runo_status_name (c.status));
@@ -425,9 +440,12 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
   if (load_process (opts, e.config, err) < 0
       || apply_cli (opts, e.config->process, err) < 0)
     goto out;
-  if (e.config->process->terminal && opts->console_socket == NULL)
+  if (e.config->process->terminal && opts->console_socket == NULL
+      && opts->detach)
     {
-      runo_error_make (err, 0, "process.terminal: needs --console-socket");
+      runo_error_make (err, 0,
+                       "process.terminal: needs --console-socket with "
+                       "--detach");
       goto out;
     }
   if (runo_process_validate (e.config->process, err) < 0
@@ -455,7 +473,11 @@ runo_container_exec (runo_context *ctx, const runo_exec_options *opts,
   ret = spawn (&e, err);
   if (ret == 0 && !opts->detach)
     {
-      ret = runo_wait_forwarding (e.pid, &forwarded, exit_status, err);
+      if (e.pty_master >= 0)
+        ret = runo_terminal_relay (e.pty_master, e.pid, &forwarded, exit_status,
+                                   err);
+      else
+        ret = runo_wait_forwarding (e.pid, &forwarded, exit_status, err);
       e.pid = -1; /* reaped */
     }
   if (!opts->detach)

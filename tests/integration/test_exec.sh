@@ -67,14 +67,20 @@ JSON
   assert_error "a command cannot go with --process"
 }
 
-test_exec_refuses_stopped_and_created_containers() {
+# A created container can be exec'd into (runc allows it, engines use it
+# to set things up before start); a stopped one cannot.
+test_exec_into_created_and_not_stopped_containers() {
   make_bundle
   edit_config "$T/bundle" 'd["process"]["args"] = ["sleep", "1000"]'
   delete_on_exit c1
   r create --bundle "$T/bundle" c1
-  capture r exec c1 true
-  assert_error "^runo: exec: container \`c1\` is created: cannot exec in it\$"
+  # In its namespaces: its hostname, and init (still runo) is pid 1 there.
+  capture r exec c1 sh -c 'hostname; test -e /proc/1 && echo init-is-1'
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" "$(json_get "$T/bundle/config.json" 'd["hostname"]')"$'\ninit-is-1'
+  assert_eq "$(r state c1 | json_get - 'd["status"]')" created
   r start c1
+  wait_status c1 running
   r kill c1 KILL
   wait_status c1 stopped
   capture r exec c1 true
@@ -118,6 +124,20 @@ test_exec_tty_over_console_socket() {
   assert_eq "$rc" 3 "$err"
   wait "$console_pid" 2>/dev/null || true
   assert_match "$(tr -d '\r' <"$T/console.out")" $'\n/dev/pts/[0-9]+'
+}
+
+# exec -t in the foreground without a console socket: runo relays the
+# terminal itself, as run does; detached it needs a socket.
+test_exec_tty_relayed_without_console_socket() {
+  start_sleeping_container c1
+  echo hello >"$T/input"
+  capture r exec -t c1 sh -c 'tty; read x; echo got=$x; exit 5' <"$T/input"
+  assert_eq "$rc" 5 "$err"
+  out=$(printf '%s' "$out" | tr -d '\r')
+  assert_match "$out" $'(^|\n)/dev/pts/[0-9]+\n'
+  assert_match "$out" $'\ngot=hello$'
+  capture r exec -t -d c1 true
+  assert_error "process.terminal: needs --console-socket with --detach"
 }
 
 test_preserve_fds() {
