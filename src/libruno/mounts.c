@@ -782,8 +782,12 @@ copy_tree (int src, int dst, runo_error **err)
   return 0;
 }
 
+/* The content of the image's directory under the new tmpfs; its mode and
+   owner too when the image had the directory (KEEP_MODE: unless the
+   options set a mode). */
 static int
-tmpcopyup (int underfd, int mountfd, runo_error **err)
+tmpcopyup (int underfd, int mountfd, bool existed, bool keep_mode,
+           runo_error **err)
 {
   cleanup_close int src
       = openat (underfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -793,10 +797,29 @@ tmpcopyup (int underfd, int mountfd, runo_error **err)
 
   if (src < 0 || dst < 0)
     return runo_error_errno (err, "tmpcopyup: open");
-  if (fstat (src, &st) < 0 || fchmod (dst, st.st_mode & 07777) < 0
-      || fchown (dst, st.st_uid, st.st_gid) < 0)
+  if (existed
+      && (fstat (src, &st) < 0
+          || (keep_mode && fchmod (dst, st.st_mode & 07777) < 0)
+          || fchown (dst, st.st_uid, st.st_gid) < 0))
     return runo_error_errno (err, "tmpcopyup: copy root attributes");
   return copy_tree (src, dst, err);
+}
+
+/* Whether mount data (comma-separated) sets the root's mode. */
+static bool
+data_sets_mode (const char *data)
+{
+  const char *p = data;
+
+  while (p && *p)
+    {
+      if (strncmp (p, "mode=", 5) == 0)
+        return true;
+      p = strchr (p, ',');
+      if (p)
+        p++;
+    }
+  return false;
 }
 
 /* One hierarchy of a v1 (or hybrid) host under the tmpfs of a "cgroup"
@@ -964,7 +987,8 @@ runo_mount_one (const runo_mount_context *ctx, const oci_mount *m,
                 const runo_mount_options *o, runo_error **err)
 {
   cleanup_close int destfd = -1;
-  bool no_symlinks;
+  bool no_symlinks, is_tmpfs, existed = false;
+  struct stat under;
   const char *type = m->type;
   unsigned long flags = o->flags;
 
@@ -978,10 +1002,24 @@ runo_mount_one (const runo_mount_context *ctx, const oci_mount *m,
   /* Mounting over a symlinked /proc or /sys would let the rootfs choose
      where procfs and sysfs land; runc refuses it too. */
   no_symlinks = type_is (type, "proc") || type_is (type, "sysfs");
-  destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
-                                 o->remount ? RUNO_RESOLVE_NO_CREATE
-                                            : RUNO_RESOLVE_CREATE_DIR,
-                                 no_symlinks, err);
+  is_tmpfs = type_is (type, "tmpfs") && !o->remount;
+  /* A tmpfs keeps the mode of a mount point the image has (as with runc);
+     one runo makes has nothing to keep. */
+  if (is_tmpfs)
+    {
+      destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
+                                     RUNO_RESOLVE_NO_CREATE, false, err);
+      existed = destfd >= 0;
+      if (destfd < 0 && *err)
+        return -1;
+      if (existed && fstat (destfd, &under) < 0)
+        return runo_error_errno (err, "stat `%s`", m->destination);
+    }
+  if (destfd < 0)
+    destfd = runo_resolve_in_root (ctx->rootfd, m->destination,
+                                   o->remount ? RUNO_RESOLVE_NO_CREATE
+                                              : RUNO_RESOLVE_CREATE_DIR,
+                                   no_symlinks, err);
   if (destfd < 0)
     {
       if (*err == NULL)
@@ -1017,7 +1055,8 @@ runo_mount_one (const runo_mount_context *ctx, const oci_mount *m,
         return runo_error_errno (err, "mount %s", type);
     }
 
-  if (o->tmpcopyup || o->rec_attr_set || o->rec_attr_clr || o->propagation)
+  if (o->tmpcopyup || o->rec_attr_set || o->rec_attr_clr || o->propagation
+      || (is_tmpfs && existed && !data_sets_mode (o->data)))
     {
       /* DESTFD still names the directory under the new mount: reopen to
          reach the mount itself. */
@@ -1030,8 +1069,19 @@ runo_mount_one (const runo_mount_context *ctx, const oci_mount *m,
             return runo_error_errno (err, "reopen mount point");
           return -1;
         }
-      if (o->tmpcopyup && !o->remount && tmpcopyup (destfd, mountfd, err) < 0)
+      if (o->tmpcopyup && !o->remount
+          && tmpcopyup (destfd, mountfd, existed, !data_sets_mode (o->data),
+                        err)
+                 < 0)
         return -1;
+      if (!o->tmpcopyup && is_tmpfs && existed && !data_sets_mode (o->data))
+        {
+          cleanup_close int root
+              = openat (mountfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+          if (root < 0 || fchmod (root, under.st_mode & 07777) < 0)
+            return runo_error_errno (err, "chmod `%s`", m->destination);
+        }
       if ((o->rec_attr_set || o->rec_attr_clr || o->propagation)
           && setattr_fd (mountfd, true, o->rec_attr_set, o->rec_attr_clr,
                          o->propagation, -1)

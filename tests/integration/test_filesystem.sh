@@ -773,3 +773,23 @@ d["process"]["args"] = ["stat", "-c", "%A %t:%T", "/dev/fuzzy"]'
   assert_eq "$rc" 0 "$err"
   assert_eq "$out" "crw-rw-rw- 1:5"
 }
+
+# A tmpfs without mode= keeps the mode of the mount point the image has
+# (runc's rule); on a mount point runo makes it keeps tmpfs's own 1777;
+# an explicit mode= always wins, with tmpcopyup too (podman --tmpfs
+# /x:mode=1777 ended 0755: the mode of the directory runo had just made).
+test_tmpfs_modes() {
+  make_bundle
+  mkdir -p "$T/bundle/rootfs/img"
+  chmod 0750 "$T/bundle/rootfs/img"
+  add_mount "$T/bundle" "{'type': 'tmpfs', 'source': 'tmpfs', 'destination': '/img', 'options': ['size=1m']}"
+  add_mount "$T/bundle" "{'type': 'tmpfs', 'source': 'tmpfs', 'destination': '/new', 'options': ['size=1m']}"
+  add_mount "$T/bundle" "{'type': 'tmpfs', 'source': 'tmpfs', 'destination': '/newc', 'options': ['size=1m', 'tmpcopyup', 'mode=1777']}"
+  add_mount "$T/bundle" "{'type': 'tmpfs', 'source': 'tmpfs', 'destination': '/imgm', 'options': ['size=1m', 'mode=0777']}"
+  mkdir -p "$T/bundle/rootfs/imgm" "$T/bundle/rootfs/imgc"
+  chmod 0700 "$T/bundle/rootfs/imgm" "$T/bundle/rootfs/imgc"
+  add_mount "$T/bundle" "{'type': 'tmpfs', 'source': 'tmpfs', 'destination': '/imgc', 'options': ['size=1m', 'tmpcopyup', 'mode=0775']}"
+  run_in stat -c '%n %a' /img /new /newc /imgm /imgc
+  assert_eq "$rc" 0 "$err"
+  assert_eq "$out" $'/img 750\n/new 1777\n/newc 1777\n/imgm 777\n/imgc 775'
+}
