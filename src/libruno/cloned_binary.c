@@ -8,6 +8,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "utils.h"
@@ -34,6 +35,7 @@ runo_ensure_cloned_binary (char **argv, char **envp, runo_error **err)
   cleanup_close int copy = -1;
   struct stat st;
   off_t offset = 0;
+  int tries;
 
   if (runo_running_from_sealed_copy ())
     return 0;
@@ -57,8 +59,17 @@ runo_ensure_cloned_binary (char **argv, char **envp, runo_error **err)
       if (n == 0)
         break;
     }
-  if (fcntl (copy, F_ADD_SEALS, REQUIRED_SEALS) < 0)
-    return runo_error_errno (err, "seal the runo copy");
+  /* EBUSY: a page of the copy is still referenced for a moment (the
+     kernel's own batches, under load); the kernel's wait for those has a
+     bound, so try again a few times before giving up. */
+  for (tries = 0; fcntl (copy, F_ADD_SEALS, REQUIRED_SEALS) < 0; tries++)
+    {
+      struct timespec ts = { 0, 1000000 };
+
+      if (errno != EBUSY || tries == 50)
+        return runo_error_errno (err, "seal the runo copy");
+      nanosleep (&ts, NULL);
+    }
   syscall (SYS_execveat, copy, "", argv, envp, AT_EMPTY_PATH);
   return runo_error_errno (err, "execute the sealed runo copy");
 }
