@@ -5,6 +5,11 @@ set -e
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
 ./autogen.sh
-./configure
+# Out of the source tree, like contrib/run-tests.sh's builds, so that the
+# two can follow each other in either order on one checkout.
+mkdir -p build/quickstart
+cd build/quickstart
+../../configure
 make -j"$(nproc)"
 make demo
+echo "runo is built: $(pwd)/runo"

@@ -18,6 +18,13 @@ total_pass=0
 total_fail=0
 
 ./autogen.sh >/dev/null 2>&1 || { ./autogen.sh; exit 1; }
+# The builds below are out of the tree, which autoconf refuses while the
+# tree itself is configured (a by-hand ./configure && make): clean that
+# in-tree build first; nothing of the sources is touched.
+if [ -f config.status ]; then
+  echo "== the source tree is configured in place: make distclean (out-of-tree builds follow)"
+  make distclean >/dev/null 2>&1 || rm -f config.status
+fi
 
 run_build() {
   local name=$1
