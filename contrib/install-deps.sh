@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake libtool pkg-config git ca-certificates \
-  libyajl-dev libseccomp-dev libcap-dev libmnl-dev check libsubunit-dev \
+  libyajl-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev check libsubunit-dev \
   python3 go-md2man busybox-static iproute2 procps strace \
   golang-github-containers-common >/dev/null
 # clang: the second sanitizer build (its UBSan checks more than gcc's) and

@@ -131,6 +131,9 @@ runo_cgroup_free (runo_cgroup *cg)
   for (i = 0; i < cg->n; i++)
     hierarchy_clear (&cg->h[i]);
   free (cg->h);
+  runo_cgroup_systemd_close (cg);
+  free (cg->unit);
+  free (cg->slice);
   free (cg);
 }
 
@@ -345,11 +348,36 @@ own_cgroup (const struct runo_cgroup_hierarchy *h, const char *text,
                           h->unified ? "cgroup2" : h->controllers);
 }
 
+/* The same PATH in every hierarchy. */
 static int
-systemd_unsupported (runo_error **err)
+set_uniform_path (runo_cgroup *cg, const char *path, runo_error **err)
 {
-  return runo_error_make (err, 0,
-                          "not implemented: --systemd-cgroup needs systemd");
+  size_t i;
+
+  for (i = 0; i < cg->n; i++)
+    if (normalise_path ("", path, &cg->h[i].path, err) < 0)
+      return -1;
+  return 0;
+}
+
+static int
+systemd_new (const char *root, const char *mountinfo_path,
+             const char *cgroups_path, const char *id, runo_cgroup **out,
+             runo_error **err)
+{
+  cleanup_runo_cgroup runo_cgroup *cg = NULL;
+  cleanup_free char *slice = NULL, *unit = NULL, *path = NULL;
+
+  if (runo_cgroup_systemd_names (cgroups_path, id, &slice, &unit, &path, err)
+      < 0)
+    return -1;
+  if (detect (root, mountinfo_path, &cg, err) < 0
+      || set_uniform_path (cg, path, err) < 0)
+    return -1;
+  cg->unit = steal_pointer (&unit);
+  cg->slice = steal_pointer (&slice);
+  *out = steal_pointer (&cg);
+  return 0;
 }
 
 int
@@ -363,7 +391,7 @@ runo_cgroup_new (const char *root, const char *mountinfo_path,
   size_t i;
 
   if (systemd)
-    return systemd_unsupported (err);
+    return systemd_new (root, mountinfo_path, cgroups_path, id, out, err);
   if (detect (root, mountinfo_path, &cg, err) < 0)
     return -1;
 
@@ -371,15 +399,13 @@ runo_cgroup_new (const char *root, const char *mountinfo_path,
     {
       if (id == NULL || id[0] == '\0' || strchr (id, '/'))
         return runo_error_make (err, 0, "invalid container id for cgroup");
-      for (i = 0; i < cg->n; i++)
-        if (normalise_path ("", id, &cg->h[i].path, err) < 0)
-          return -1;
+      if (set_uniform_path (cg, id, err) < 0)
+        return -1;
     }
   else if (cgroups_path[0] == '/')
     {
-      for (i = 0; i < cg->n; i++)
-        if (normalise_path ("", cgroups_path, &cg->h[i].path, err) < 0)
-          return -1;
+      if (set_uniform_path (cg, cgroups_path, err) < 0)
+        return -1;
     }
   else
     {
@@ -455,6 +481,12 @@ runo_cgroup_main_path (const runo_cgroup *cg)
   return cg->unified ? cg->unified->path : cg->h[0].path;
 }
 
+const char *
+runo_cgroup_systemd_unit (const runo_cgroup *cg)
+{
+  return cg->unit;
+}
+
 enum runo_cgroup_mode
 runo_cgroup_mode (const runo_cgroup *cg)
 {
@@ -492,23 +524,29 @@ runo_cgroup_foreach_own (runo_cgroup_own_fn fn, void *data, runo_error **err)
 
 int
 runo_cgroup_load (const char *root, const char *mountinfo_path,
-                  const char *path, bool systemd, runo_cgroup **out,
+                  const char *path, const char *systemd_unit, runo_cgroup **out,
                   runo_error **err)
 {
   cleanup_runo_cgroup runo_cgroup *cg = NULL;
   size_t i;
 
-  if (systemd)
-    return systemd_unsupported (err);
   if (path == NULL || path[0] == '\0')
     return runo_error_make (err, 0, "empty cgroup path");
+  if (systemd_unit
+      && (path[0] != '/' || !runo_cgroup_systemd_unit_valid (systemd_unit)))
+    return runo_error_make (err, 0, "invalid systemd unit `%s` for `%s`",
+                            systemd_unit, path);
   if (detect (root, mountinfo_path, &cg, err) < 0)
     return -1;
+  if (systemd_unit)
+    {
+      cg->unit = runo_xstrdup (systemd_unit);
+      cg->owns_unit = true;
+    }
   if (path[0] == '/')
     {
-      for (i = 0; i < cg->n; i++)
-        if (normalise_path ("", path, &cg->h[i].path, err) < 0)
-          return -1;
+      if (set_uniform_path (cg, path, err) < 0)
+        return -1;
     }
   else
     {
@@ -851,8 +889,10 @@ runo_cgroup_create (runo_cgroup *cg, runo_error **err)
 
   /* On a pure v2 host every controller is made available to the container
      (as other runtimes do), so that stats and later updates find their
-     files; a hybrid host's v2 root is only touched for what is used. */
-  if (cg->mode == RUNO_CGROUP_V2)
+     files; a hybrid host's v2 root is only touched for what is used.
+     Under systemd the slices are systemd's: Delegate=yes gave the scope
+     what systemd delegates, the rest is enabled when a field needs it. */
+  if (cg->mode == RUNO_CGROUP_V2 && cg->unit == NULL)
     {
       cleanup_free char *plus = NULL;
       char *saveptr = NULL, *tok;
@@ -889,17 +929,30 @@ runo_cgroup_enter (runo_cgroup *cg, pid_t pid, runo_error **err)
 }
 
 int
+runo_cgroup_systemd_enter (runo_cgroup *cg, pid_t pid,
+                           const oci_config_linux_resources *res,
+                           runo_error **err)
+{
+  if (runo_cgroup_systemd_start (cg, pid, res, err) < 0
+      || runo_cgroup_create (cg, err) < 0
+      || runo_cgroup_enter (cg, pid, err) < 0)
+    return runo_error_wrap (err, "cgroup");
+  return 0;
+}
+
+int
 runo_cgroup_v2_dir_fd (runo_cgroup *cg)
 {
   cleanup_error runo_error *err = NULL;
 
-  if (cg->mode != RUNO_CGROUP_V2)
+  /* systemd makes the scope only once the pid exists. */
+  if (cg->mode != RUNO_CGROUP_V2 || cg->unit)
     return -1;
   return runo_cgroup_dirfd (cg->unified, &err);
 }
 
-static void
-sleep_ms (long ms)
+void
+runo_cgroup_sleep_ms (long ms)
 {
   struct timespec ts
       = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
@@ -941,6 +994,12 @@ runo_cgroup_destroy (runo_cgroup *cg, runo_error **err)
 {
   size_t i;
 
+  /* systemd removes the scope's directories; what is left (v1 hierarchies
+     systemd does not manage) goes below.  A unit of the same name that
+     this create did not start is someone else's. */
+  if (cg->unit && cg->owns_unit && runo_cgroup_systemd_stop (cg, err) < 0)
+    return runo_error_wrap (err, "remove cgroup");
+
   for (i = 0; i < cg->n; i++)
     {
       struct runo_cgroup_hierarchy *h = &cg->h[i];
@@ -957,265 +1016,13 @@ runo_cgroup_destroy (runo_cgroup *cg, runo_error **err)
         {
           if (errno != EBUSY || waited >= 1000)
             return runo_error_errno (err, "remove cgroup `%s`", full);
-          sleep_ms (step);
+          runo_cgroup_sleep_ms (step);
           waited += step;
           if (step < 50)
             step *= 2;
         }
     }
   return 0;
-}
-
-/* ----- freezer ----------------------------------------------------------- */
-
-static struct runo_cgroup_hierarchy *
-freezer_hierarchy (runo_cgroup *cg, runo_error **err)
-{
-  struct runo_cgroup_hierarchy *h = runo_cgroup_v1_find (cg, "freezer");
-
-  if (h == NULL)
-    h = cg->unified;
-  if (h == NULL)
-    runo_error_make (err, 0, "freezer controller not mounted");
-  return h;
-}
-
-static int
-read_trimmed (struct runo_cgroup_hierarchy *h, const char *file, char **out,
-              runo_error **err)
-{
-  size_t len;
-
-  if (runo_cgroup_read (h, file, out, err) < 0)
-    return -1;
-  len = strlen (*out);
-  while (len > 0 && isspace ((unsigned char)(*out)[len - 1]))
-    (*out)[--len] = '\0';
-  return 0;
-}
-
-int
-runo_cgroup_is_frozen (runo_cgroup *cg, bool *frozen, runo_error **err)
-{
-  struct runo_cgroup_hierarchy *h = freezer_hierarchy (cg, err);
-  cleanup_free char *state = NULL;
-
-  if (h == NULL)
-    return -1;
-  if (read_trimmed (h, h->unified ? "cgroup.freeze" : "freezer.state", &state,
-                    err)
-      < 0)
-    return -1;
-  *frozen
-      = h->unified ? strcmp (state, "1") == 0 : strcmp (state, "FROZEN") == 0;
-  return 0;
-}
-
-/* Freezing is asynchronous: wait for the kernel to report it done. */
-static int
-wait_frozen (struct runo_cgroup_hierarchy *h, runo_error **err)
-{
-  long waited = 0, step = 1;
-
-  for (;;)
-    {
-      cleanup_free char *state = NULL;
-      uint64_t value = 0;
-
-      if (h->unified)
-        {
-          if (runo_cgroup_read (h, "cgroup.events", &state, err) < 0)
-            return -1;
-          if (runo_cgroup_keyed_value (state, "frozen", &value) && value == 1)
-            return 0;
-        }
-      else
-        {
-          if (read_trimmed (h, "freezer.state", &state, err) < 0)
-            return -1;
-          if (strcmp (state, "FROZEN") == 0)
-            return 0;
-          /* A task stuck in FREEZING can be retried by writing again. */
-          if (runo_cgroup_write (h, NULL, "freezer.state", "FROZEN", err) < 0)
-            return -1;
-        }
-      if (waited >= 5000)
-        return runo_error_make (err, ETIMEDOUT, "freeze `%s%s`", h->mount,
-                                h->path);
-      sleep_ms (step);
-      waited += step;
-      if (step < 50)
-        step *= 2;
-    }
-}
-
-int
-runo_cgroup_freeze (runo_cgroup *cg, bool frozen, runo_error **err)
-{
-  struct runo_cgroup_hierarchy *h = freezer_hierarchy (cg, err);
-  const char *value;
-
-  if (h == NULL)
-    return -1;
-  if (h->unified)
-    value = frozen ? "1" : "0";
-  else
-    value = frozen ? "FROZEN" : "THAWED";
-  if (runo_cgroup_write (
-          h, NULL, h->unified ? "cgroup.freeze" : "freezer.state", value, err)
-      < 0)
-    return -1;
-  if (frozen && wait_frozen (h, err) < 0)
-    {
-      cleanup_error runo_error *ignored = NULL;
-      runo_cgroup_write (h, NULL,
-                         h->unified ? "cgroup.freeze" : "freezer.state",
-                         h->unified ? "0" : "THAWED", &ignored);
-      return -1;
-    }
-  return 0;
-}
-
-/* ----- pids and signals -------------------------------------------------- */
-
-struct pid_list
-{
-  pid_t *pids;
-  size_t n, cap;
-};
-
-static int
-collect_pids (int dirfd, const char *where, struct pid_list *list,
-              runo_error **err)
-{
-  cleanup_free char *text = NULL;
-  cleanup_dir DIR *d = NULL;
-  struct dirent *de;
-  char *p, *end;
-  int fd;
-
-  if (runo_read_file_at (dirfd, "cgroup.procs", 0, &text, NULL, err) < 0)
-    return runo_error_wrap (err, "`%s`", where);
-  for (p = text; *p; p = end)
-    {
-      long v = strtol (p, &end, 10);
-      if (end == p)
-        break;
-      if (list->n == list->cap)
-        {
-          list->cap = list->cap ? 2 * list->cap : 16;
-          list->pids = realloc (list->pids, list->cap * sizeof (pid_t));
-          if (list->pids == NULL)
-            abort ();
-        }
-      list->pids[list->n++] = (pid_t)v;
-    }
-
-  fd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return runo_error_errno (err, "open `%s`", where);
-  d = fdopendir (fd);
-  if (d == NULL)
-    {
-      close (fd);
-      return runo_error_errno (err, "open `%s`", where);
-    }
-  while ((de = readdir (d)))
-    {
-      cleanup_close int child = -1;
-      cleanup_free char *child_where = NULL;
-
-      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0
-          || strcmp (de->d_name, "..") == 0)
-        continue;
-      child = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (child < 0)
-        {
-          if (errno == ENOENT)
-            continue;
-          return runo_error_errno (err, "open `%s/%s`", where, de->d_name);
-        }
-      child_where = runo_xasprintf ("%s/%s", where, de->d_name);
-      if (collect_pids (child, child_where, list, err) < 0)
-        return -1;
-    }
-  return 0;
-}
-
-int
-runo_cgroup_pids (runo_cgroup *cg, pid_t **pids, size_t *n, runo_error **err)
-{
-  struct runo_cgroup_hierarchy *h = NULL;
-  struct pid_list list = { NULL, 0, 0 };
-  cleanup_free char *where = NULL;
-  int dirfd;
-
-  if (cg->mode == RUNO_CGROUP_V2)
-    h = cg->unified;
-  if (h == NULL)
-    h = runo_cgroup_v1_find (cg, "pids");
-  if (h == NULL)
-    h = runo_cgroup_v1_find (cg, "freezer");
-  if (h == NULL)
-    h = &cg->h[0];
-  dirfd = runo_cgroup_dirfd (h, err);
-  if (dirfd < 0)
-    return runo_error_wrap (err, "list cgroup processes");
-  where = runo_xasprintf ("%s%s", h->mount, h->path);
-  if (collect_pids (dirfd, where, &list, err) < 0)
-    {
-      free (list.pids);
-      return runo_error_wrap (err, "list cgroup processes");
-    }
-  *pids = list.pids ? list.pids : runo_xmalloc0 (sizeof (pid_t));
-  *n = list.n;
-  return 0;
-}
-
-static int
-signal_all (runo_cgroup *cg, int sig, runo_error **err)
-{
-  cleanup_free pid_t *pids = NULL;
-  size_t n, i;
-
-  if (runo_cgroup_pids (cg, &pids, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    if (kill (pids[i], sig) < 0 && errno != ESRCH)
-      return runo_error_errno (err, "kill %d", (int)pids[i]);
-  return 0;
-}
-
-int
-runo_cgroup_kill_all (runo_cgroup *cg, int sig, runo_error **err)
-{
-  cleanup_error runo_error *ignored = NULL;
-  struct runo_cgroup_hierarchy *freezer;
-  bool was_frozen = false;
-  int ret;
-
-  if (sig == SIGKILL && cg->unified
-      && runo_cgroup_has_file (cg->unified, "cgroup.kill"))
-    return runo_cgroup_write (cg->unified, NULL, "cgroup.kill", "1", err);
-
-  /* Without a freezer the list can race with forks; best effort then. */
-  freezer = runo_cgroup_v1_find (cg, "freezer");
-  if (freezer == NULL && cg->unified
-      && runo_cgroup_has_file (cg->unified, "cgroup.freeze"))
-    freezer = cg->unified;
-  if (freezer == NULL)
-    return signal_all (cg, sig, err);
-
-  if (runo_cgroup_is_frozen (cg, &was_frozen, err) < 0)
-    return -1;
-  if (!was_frozen && runo_cgroup_freeze (cg, true, err) < 0)
-    return -1;
-  ret = signal_all (cg, sig, err);
-  if (!was_frozen
-      && runo_cgroup_freeze (cg, false, ret < 0 ? &ignored : err) < 0
-      && ret == 0)
-    return -1;
-  return ret;
 }
 
 /* ----- resources -----------------------------------------------------------
@@ -1440,6 +1247,9 @@ runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *given,
   net = res->network;
 
   if (res->memory && check_memory_values (res->memory, err) < 0)
+    return -1;
+  /* The unit first, so that a reload of systemd keeps what follows. */
+  if (cg->unit && runo_cgroup_systemd_set (cg, res, err) < 0)
     return -1;
   if (res->memory)
     APPLY ("linux.resources.memory", "memory", "memory", runo_cgroup_v1_memory,

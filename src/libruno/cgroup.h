@@ -49,18 +49,41 @@ enum runo_cgroup_mode
 
 /* Detect the layout and compute the container's cgroup path (see above).
    Creates nothing.  PROC_SELF_CGROUP is read only for a relative
-   CGROUPS_PATH.  SYSTEMD (--systemd-cgroup) is not implemented yet and
-   fails with a clear error. */
+   CGROUPS_PATH.  With SYSTEMD (--systemd-cgroup) CGROUPS_PATH is
+   "slice:prefix:name" and the cgroup is a scope unit of systemd's, made
+   by runo_cgroup_systemd_enter once the pid exists (cgroup_systemd.c). */
 int runo_cgroup_new (const char *root, const char *mountinfo_path,
                      const char *proc_self_cgroup, const char *cgroups_path,
                      const char *id, bool systemd, runo_cgroup **out,
                      runo_error **err);
 
 /* Find a container's cgroup again from PATH as returned by
-   runo_cgroup_path.  Creates nothing, opens nothing until needed. */
+   runo_cgroup_path.  Creates nothing, opens nothing until needed.
+   SYSTEMD_UNIT is the scope unit that holds it (runo_cgroup_systemd_unit
+   at create), NULL for a cgroup of runo's own. */
 int runo_cgroup_load (const char *root, const char *mountinfo_path,
-                      const char *path, bool systemd, runo_cgroup **out,
-                      runo_error **err);
+                      const char *path, const char *systemd_unit,
+                      runo_cgroup **out, runo_error **err);
+
+/* The scope unit with the systemd driver, else NULL.  Owned by CG. */
+const char *runo_cgroup_systemd_unit (const runo_cgroup *cg);
+
+/* With --systemd-cgroup: the slice, scope unit and cgroup path (the same
+   in every hierarchy) of CGROUPS_PATH "slice:prefix:name", or of runc's
+   defaults when it is empty (system.slice, "runo", ID). */
+int runo_cgroup_systemd_names (const char *cgroups_path, const char *id,
+                               char **slice, char **unit, char **path,
+                               runo_error **err);
+
+/* Whether UNIT is a name runo would give a scope (for state files). */
+bool runo_cgroup_systemd_unit_valid (const char *unit);
+
+/* With the systemd driver, instead of runo_cgroup_create + enter: start
+   the scope unit with PID in it and RES's properties (the other hierarchies
+   of a v1 host are then made and joined as with cgroupfs). */
+int runo_cgroup_systemd_enter (runo_cgroup *cg, pid_t pid,
+                               const oci_config_linux_resources *res,
+                               runo_error **err);
 
 void runo_cgroup_free (runo_cgroup *cg);
 

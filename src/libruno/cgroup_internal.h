@@ -23,7 +23,25 @@ struct runo_cgroup
   struct runo_cgroup_hierarchy *h;
   size_t n;
   struct runo_cgroup_hierarchy *unified; /* into H, or NULL */
+  /* The systemd driver (cgroup_systemd.c); UNIT is NULL with cgroupfs. */
+  char *unit;         /* "runo-c1.scope" */
+  char *slice;        /* "system.slice" */
+  void *bus;          /* sd_bus *, connected on first use */
+  bool owns_unit;     /* started here, or loaded from the state */
+  bool props_current; /* the unit's properties match the resources */
 };
+
+/* Start the scope unit with PID in it and RES's properties; stop it and
+   wait until it is gone; send RES's properties to it (a no-op right after
+   a start); drop the bus connection. */
+int runo_cgroup_systemd_start (runo_cgroup *cg, pid_t pid,
+                               const oci_config_linux_resources *res,
+                               runo_error **err);
+int runo_cgroup_systemd_stop (runo_cgroup *cg, runo_error **err);
+int runo_cgroup_systemd_set (runo_cgroup *cg,
+                             const oci_config_linux_resources *res,
+                             runo_error **err);
+void runo_cgroup_systemd_close (runo_cgroup *cg);
 
 /* The v1 hierarchy that has CONTROLLER bound, or NULL. */
 struct runo_cgroup_hierarchy *runo_cgroup_v1_find (runo_cgroup *cg,
@@ -127,6 +145,9 @@ int runo_cgroup_v2_unified (runo_cgroup *cg, const oci_map_string *unified,
                             runo_error **err);
 int runo_cgroup_v2_stats (runo_cgroup *cg, struct runo_cgroup_stats *stats,
                           runo_error **err);
+
+/* Sleep MS milliseconds (retry loops). */
+void runo_cgroup_sleep_ms (long ms);
 
 /* The shares -> weight conversions used when a v1 value must go to v2. */
 uint64_t runo_cgroup_shares_to_weight (uint64_t shares);

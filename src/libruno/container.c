@@ -137,6 +137,22 @@ cgroup_path_matches (const char *path, const char *cgroups_path, const char *id)
   return true;
 }
 
+/* The same for a scope unit of systemd's: the config's slice:prefix:name
+   gives both the unit and the path. */
+static bool
+systemd_unit_matches (const runo_state *st, const char *cgroups_path)
+{
+  cleanup_error runo_error *err = NULL;
+  cleanup_free char *slice = NULL, *unit = NULL, *path = NULL;
+
+  if (runo_cgroup_systemd_names (cgroups_path, st->id, &slice, &unit, &path,
+                                 &err)
+      < 0)
+    return false;
+  return strcmp (unit, st->systemd_unit) == 0
+         && strcmp (path, st->cgroup_path) == 0;
+}
+
 int
 runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
                        runo_error **err)
@@ -150,9 +166,13 @@ runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
   config = runo_container_config (c, err);
   if (config == NULL)
     return runo_error_wrap (err, "cgroup");
-  ok = cgroup_path_matches (
-      c->state->cgroup_path,
-      config->linux_ ? config->linux_->cgroups_path : NULL, c->state->id);
+  if (c->state->systemd_unit)
+    ok = systemd_unit_matches (
+        c->state, config->linux_ ? config->linux_->cgroups_path : NULL);
+  else
+    ok = cgroup_path_matches (
+        c->state->cgroup_path,
+        config->linux_ ? config->linux_->cgroups_path : NULL, c->state->id);
   oci_config_free (config);
   if (!ok)
     return runo_error_make (err, 0,
@@ -161,7 +181,7 @@ runo_container_cgroup (const struct runo_container *c, runo_cgroup **cg,
                             c->state->cgroup_path, RUNO_STATE_FILE);
   /* The cgroup was made by create; its stored path is all it takes. */
   return runo_cgroup_load ("/", "/proc/self/mountinfo", c->state->cgroup_path,
-                           false, cg, err);
+                           c->state->systemd_unit, cg, err);
 }
 
 oci_config *

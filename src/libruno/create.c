@@ -607,6 +607,9 @@ make_state (const struct create *c, unsigned long long start_time)
   st->created = runo_xstrdup (c->created);
   st->owner = geteuid ();
   st->cgroup_path = c->cgroup ? runo_cgroup_path (c->cgroup) : NULL;
+  st->systemd_unit = c->cgroup && runo_cgroup_systemd_unit (c->cgroup)
+                         ? runo_xstrdup (runo_cgroup_systemd_unit (c->cgroup))
+                         : NULL;
   st->cgroup_owned = c->cgroup_created;
   st->own_pidns = (c->ns.new_flags & CLONE_NEWPID) != 0;
   st->creating = true;
@@ -727,12 +730,37 @@ send_mount_trees (struct create *c, runo_error **err)
   return 0;
 }
 
+/* The devices policy (with linux.devices, which runo_cgroup_apply does not
+   know) and the other limits. */
+static int
+limit_cgroup (struct create *c, runo_error **err)
+{
+  const oci_config_linux *l = c->config->linux_;
+  oci_config_linux_resources rest;
+
+  if (runo_cgroup_apply_devices (c->cgroup, l->resources, l->devices,
+                                 l->devices_len, err)
+      < 0)
+    return -1;
+  if (l->resources == NULL)
+    return 0;
+  rest = *l->resources;
+  rest.devices_len = 0;
+  return runo_cgroup_apply (c->cgroup, &rest, err);
+}
+
 static int
 host_setup (struct create *c, runo_error **err)
 {
   const oci_config_linux *l = c->config->linux_;
 
-  if (runo_cgroup_enter (c->cgroup, c->pid, err) < 0)
+  if (runo_cgroup_systemd_unit (c->cgroup))
+    {
+      if (runo_cgroup_systemd_enter (c->cgroup, c->pid, l->resources, err) < 0
+          || limit_cgroup (c, err) < 0)
+        return -1;
+    }
+  else if (runo_cgroup_enter (c->cgroup, c->pid, err) < 0)
     return -1;
   if ((c->ns.new_flags & CLONE_NEWUSER)
       && runo_userns_write_maps (c->pid, l, geteuid () != 0, err) < 0)
@@ -879,12 +907,12 @@ check_state_size (struct create *c, runo_error **err)
 
 /* Made and limited before init exists, so that the limits hold from its
    first instruction; init joins it before it runs anything of the
-   container. */
+   container.  systemd makes a scope only around an existing pid: then
+   host_setup does it all while init waits. */
 static int
 setup_cgroup (struct create *c, runo_error **err)
 {
   const oci_config_linux *l = c->config->linux_;
-  oci_config_linux_resources rest;
 
   if (runo_cgroup_new ("/", "/proc/self/mountinfo", "/proc/self/cgroup",
                        l->cgroups_path, c->opts->id, c->ctx->systemd_cgroup,
@@ -896,18 +924,11 @@ setup_cgroup (struct create *c, runo_error **err)
   c->cgroup_created = !runo_cgroup_exists (c->cgroup);
   if (write_state (c, err) < 0)
     return -1;
+  if (runo_cgroup_systemd_unit (c->cgroup))
+    return 0;
   if (runo_cgroup_create (c->cgroup, err) < 0)
     return runo_error_wrap (err, "cgroup");
-  if (runo_cgroup_apply_devices (c->cgroup, l->resources, l->devices,
-                                 l->devices_len, err)
-      < 0)
-    return -1;
-  if (l->resources == NULL)
-    return 0;
-  /* Done above with linux.devices, which runo_cgroup_apply does not know. */
-  rest = *l->resources;
-  rest.devices_len = 0;
-  return runo_cgroup_apply (c->cgroup, &rest, err);
+  return limit_cgroup (c, err);
 }
 
 /* Compiled by the runtime (init only installs the program), through the

@@ -221,6 +221,8 @@ state_file_json (const runo_state *state)
     {
       gen_kv_string (gen, "cgroupPath", state->cgroup_path);
       gen_kv_bool (gen, "cgroupOwned", state->cgroup_owned);
+      if (state->systemd_unit)
+        gen_kv_string (gen, "systemdUnit", state->systemd_unit);
     }
   gen_kv_bool (gen, "ownPidNamespace", state->own_pidns);
   if (state->creating)
@@ -403,6 +405,11 @@ parse_state (yajl_val tree, runo_state *st)
     return -1;
   if (st->cgroup_path && !cgroup_path_ok (st->cgroup_path))
     return -1;
+  st->systemd_unit = runo_xstrdup (tree_string (tree, "systemdUnit"));
+  if (st->systemd_unit
+      && (st->cgroup_path == NULL || st->cgroup_path[0] != '/'
+          || !runo_cgroup_systemd_unit_valid (st->systemd_unit)))
+    return -1;
   if (tree_bool (tree, "cgroupOwned", &st->cgroup_owned) < 0
       || tree_bool (tree, "ownPidNamespace", &st->own_pidns) < 0
       || tree_bool (tree, "creating", &st->creating) < 0)
@@ -526,6 +533,7 @@ runo_state_free (runo_state *st)
   free (st->rootfs);
   free (st->created);
   free (st->cgroup_path);
+  free (st->systemd_unit);
   for (i = 0; i < st->annotations_len; i++)
     {
       free (st->annotation_keys[i]);
@@ -661,9 +669,8 @@ is_frozen (const runo_state *state)
 
   if (state->cgroup_path == NULL)
     return false;
-  /* The systemd flag only matters to create: loading finds the path. */
-  if (runo_cgroup_load ("/", "/proc/self/mountinfo", state->cgroup_path, false,
-                        &cg, &err)
+  if (runo_cgroup_load ("/", "/proc/self/mountinfo", state->cgroup_path,
+                        state->systemd_unit, &cg, &err)
       == 0)
     runo_cgroup_is_frozen (cg, &frozen, &err);
   runo_cgroup_free (cg);

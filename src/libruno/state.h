@@ -50,7 +50,8 @@ typedef struct runo_state
   char *created;                     /* RFC 3339 */
   char *cgroup_path;                 /* NULL when no cgroup */
   bool cgroup_owned;                 /* create made it: delete may remove it */
-  bool own_pidns; /* init is the first process of a new pid namespace */
+  char *systemd_unit; /* the scope holding it (--systemd-cgroup), or NULL */
+  bool own_pidns;     /* init is the first process of a new pid namespace */
   /* Set from the first write of create until its last: the state may lack
      the pid (not spawned yet) and the creator may have died half-way. */
   bool creating;

@@ -309,11 +309,102 @@ START_TEST (cgroups_path_forms)
   ASSERT_ERROR (err, "`..` is not allowed");
   ck_assert_ptr_null (fake_new (r1, "/", &err));
   ASSERT_ERROR (err, "root cgroup");
+}
+END_TEST
+
+/* slice:prefix:name as systemd lays it out: each dash of the slice is a
+   level of the tree, the scope is prefix-name. */
+START_TEST (systemd_paths_follow_the_slice_tree)
+{
+  static const struct
   {
-    cleanup_free char *mi = xpath (r1, "mountinfo");
+    const char *cgroups_path, *id, *slice, *unit, *path;
+  } ok[] = {
+    { "system.slice:runo:c1", "x", "system.slice", "runo-c1.scope",
+      "/system.slice/runo-c1.scope" },
+    { NULL, "c1", "system.slice", "runo-c1.scope",
+      "/system.slice/runo-c1.scope" },
+    { "", "c1", "system.slice", "runo-c1.scope",
+      "/system.slice/runo-c1.scope" },
+    { ":libpod:abc", "x", "system.slice", "libpod-abc.scope",
+      "/system.slice/libpod-abc.scope" },
+    { "machine-libpod_pod_1.slice:crio:9f", "x", "machine-libpod_pod_1.slice",
+      "crio-9f.scope",
+      "/machine.slice/machine-libpod_pod_1.slice/crio-9f.scope" },
+    { "a-b-c.slice::n", "x", "a-b-c.slice", "n.scope",
+      "/a.slice/a-b.slice/a-b-c.slice/n.scope" },
+    { "-.slice:p:n", "x", "-.slice", "p-n.scope", "/p-n.scope" },
+  };
+  static const struct
+  {
+    const char *cgroups_path, *msg;
+  } bad[] = {
+    { "/system.slice/c1", "slice:prefix:name" },
+    { "a:b", "slice:prefix:name" },
+    { "a:b:c:d", "slice:prefix:name" },
+    { "system:p:n", "invalid slice `system`" },
+    { "-a.slice:p:n", "invalid slice" },
+    { "a--b.slice:p:n", "invalid slice" },
+    { "a-.slice:p:n", "invalid slice" },
+    { "a/b.slice:p:n", "invalid slice" },
+    { "s.slice:p:", "bad unit name" },
+    { "s.slice:p/q:n", "bad unit name" },
+    { "s.slice:p:n/../x", "bad unit name" },
+    { "s.slice:p:sub.slice", "not implemented" },
+  };
+  cleanup_free char *root = fake_host (true, true);
+  cleanup_free char *mi = xpath (root, "mountinfo");
+  size_t i;
+
+  for (i = 0; i < sizeof (ok) / sizeof (ok[0]); i++)
+    {
+      cleanup_error runo_error *err = NULL;
+      cleanup_free char *slice = NULL, *unit = NULL, *path = NULL;
+      cleanup_free char *stored = NULL;
+      runo_cgroup *cg = NULL, *loaded = NULL;
+
+      ck_assert_int_eq (runo_cgroup_systemd_names (ok[i].cgroups_path, ok[i].id,
+                                                   &slice, &unit, &path, &err),
+                        0);
+      ck_assert_str_eq (slice, ok[i].slice);
+      ck_assert_str_eq (unit, ok[i].unit);
+      ck_assert_str_eq (path, ok[i].path);
+      ck_assert (runo_cgroup_systemd_unit_valid (unit));
+      /* Every hierarchy of a hybrid host gets the scope's path. */
+      ck_assert_int_eq (runo_cgroup_new (root, mi, mi, ok[i].cgroups_path,
+                                         ok[i].id, true, &cg, &err),
+                        0);
+      stored = runo_cgroup_path (cg);
+      ck_assert_str_eq (stored, ok[i].path);
+      ck_assert_str_eq (runo_cgroup_systemd_unit (cg), ok[i].unit);
+      ck_assert_int_eq (runo_cgroup_v2_dir_fd (cg), -1);
+      ck_assert_int_eq (
+          runo_cgroup_load (root, mi, stored, unit, &loaded, &err), 0);
+      ck_assert_str_eq (runo_cgroup_main_path (loaded), ok[i].path);
+      ck_assert_str_eq (runo_cgroup_systemd_unit (loaded), ok[i].unit);
+      runo_cgroup_free (loaded);
+      runo_cgroup_free (cg);
+    }
+  for (i = 0; i < sizeof (bad) / sizeof (bad[0]); i++)
+    {
+      cleanup_error runo_error *err = NULL;
+      runo_cgroup *cg = NULL;
+
+      ck_assert_int_lt (runo_cgroup_new (root, mi, mi, bad[i].cgroups_path,
+                                         "c1", true, &cg, &err),
+                        0);
+      ck_assert_ptr_null (cg);
+      ASSERT_ERROR (err, bad[i].msg);
+    }
+  {
+    cleanup_error runo_error *err = NULL;
+    runo_cgroup *cg = NULL;
+
+    ck_assert (!runo_cgroup_systemd_unit_valid ("x.service"));
+    ck_assert (!runo_cgroup_systemd_unit_valid ("../x.scope"));
     ck_assert_int_lt (
-        runo_cgroup_new (r1, mi, mi, "s.slice:p:n", "c1", true, &cg, &err), 0);
-    ASSERT_ERROR (err, "not implemented: --systemd-cgroup needs systemd");
+        runo_cgroup_load (root, mi, "/a/x.scope", "../x.scope", &cg, &err), 0);
+    ASSERT_ERROR (err, "invalid systemd unit");
   }
 }
 END_TEST
@@ -332,7 +423,7 @@ START_TEST (relative_path_differs_per_v1_hierarchy_and_loads_back)
   ck_assert_ptr_nonnull (strstr (path, "cpu,cpuacct:/user/ctr"));
   ck_assert_ptr_nonnull (strstr (path, "name=systemd:/user/ctr"));
   ck_assert_ptr_nonnull (strstr (path, "unified:/user.slice/session/ctr"));
-  ck_assert_int_eq (runo_cgroup_load (root, mi, path, false, &loaded, &err), 0);
+  ck_assert_int_eq (runo_cgroup_load (root, mi, path, NULL, &loaded, &err), 0);
   again = runo_cgroup_path (loaded);
   ck_assert_str_eq (again, path);
   ck_assert_str_eq (runo_cgroup_main_path (loaded), "/user.slice/session/ctr");
@@ -340,7 +431,7 @@ START_TEST (relative_path_differs_per_v1_hierarchy_and_loads_back)
   runo_cgroup_free (cg);
 
   ck_assert_int_lt (
-      runo_cgroup_load (root, mi, "memory:/x", false, &loaded, &err), 0);
+      runo_cgroup_load (root, mi, "memory:/x", NULL, &loaded, &err), 0);
   ASSERT_ERROR (err, "has no entry for");
 }
 END_TEST
@@ -901,7 +992,7 @@ START_TEST (real_v1_lifecycle)
   runo_cgroup_free (cg);
   cg = NULL;
   ck_assert_int_eq (
-      runo_cgroup_load ("/", "/proc/self/mountinfo", stored, false, &cg, &err),
+      runo_cgroup_load ("/", "/proc/self/mountinfo", stored, NULL, &cg, &err),
       0);
 
   child = spawn_sleeper ();
@@ -1490,6 +1581,7 @@ main (void)
   tcase_add_test (fake, apply_v2_refuses_what_v2_cannot_do);
   tcase_add_test (fake, apply_hybrid_uses_each_controller_where_it_lives);
   tcase_add_test (fake, freeze_pids_and_stats_on_fake_trees);
+  tcase_add_test (fake, systemd_paths_follow_the_slice_tree);
   tcase_add_test (fake, device_policy_denies_all_then_config_then_defaults);
   tcase_add_test (fake, v2_program_ends_in_deny);
   tcase_add_test (fake, v2_program_rules_in_order_and_privileged);
