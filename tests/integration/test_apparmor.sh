@@ -1,0 +1,109 @@
+# process.apparmorProfile: refused where AppArmor is off, applied at execve
+# where it is on (the dev VM: Debian's kernel has it enabled by default).
+
+# The same test the runtime makes, from the shell.
+host_has_apparmor() {
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] &&
+    { [ -e /proc/self/attr/apparmor ] || [ -e /sys/kernel/security/apparmor ]; }
+}
+
+need_apparmor() {
+  host_has_apparmor || skip "AppArmor is not enabled on this host"
+  command -v apparmor_parser >/dev/null || skip "apparmor_parser is not installed"
+  [ -r /sys/kernel/security/apparmor/profiles ] ||
+    skip "securityfs is not mounted: loaded profiles cannot be listed"
+}
+
+# Load a profile named $1 that allows everything but reading /secret.
+load_deny_profile() {
+  cat >"$T/profile" <<EOP
+profile $1 flags=(attach_disconnected,mediate_deleted) {
+  file,
+  capability,
+  network,
+  signal,
+  ptrace,
+  unix,
+  mount,
+  umount,
+  pivot_root,
+  deny /secret r,
+}
+EOP
+  apparmor_parser -r -W "$T/profile" || fail "apparmor_parser cannot load the test profile"
+  on_exit "apparmor_parser -R '$T/profile' >/dev/null 2>&1"
+}
+
+test_apparmor_features_match_the_host() {
+  local want=false
+  host_has_apparmor && want=true
+  capture "$RUNO" features
+  assert_eq "$rc" 0
+  assert_eq "$(json_get - 'd["linux"]["apparmor"]["enabled"]' <<<"$out")" "$want"
+}
+
+test_apparmor_refused_where_it_is_off() {
+  host_has_apparmor && skip "AppArmor is enabled on this host"
+  make_bundle
+  edit_config "$T/bundle" 'd["process"]["apparmorProfile"] = "runtime/default"'
+  capture r create --bundle "$T/bundle" aa-off
+  assert_error 'process.apparmorProfile: AppArmor is not enabled on this host'
+  assert_no_leftovers
+  # exec --apparmor on a running container: refused, the container intact.
+  make_bundle "$T/b2"
+  edit_config "$T/b2" 'd["process"]["args"] = ["sleep", "1000"]'
+  delete_on_exit aa-off-2
+  r run -d --bundle "$T/b2" aa-off-2
+  wait_status aa-off-2 running
+  capture r exec --apparmor runtime/default aa-off-2 true
+  assert_error 'process.apparmorProfile: AppArmor is not enabled on this host'
+  wait_status aa-off-2 running
+}
+
+test_apparmor_profile_not_loaded_is_named() {
+  need_apparmor
+  make_bundle
+  edit_config "$T/bundle" "d['process']['apparmorProfile'] = 'runo-test-none-${T##*.}'"
+  capture r create --bundle "$T/bundle" aa-none
+  assert_error "process.apparmorProfile: profile \"runo-test-none-${T##*.}\" is not loaded"
+  assert_no_leftovers
+}
+
+test_apparmor_profile_confines_init_and_exec() {
+  need_apparmor
+  local prof=runo-test-deny-${T##*.}
+  load_deny_profile "$prof"
+  make_bundle
+  echo secret-data >"$T/bundle/rootfs/secret"
+  echo open-data >"$T/bundle/rootfs/open"
+  edit_config "$T/bundle" "
+d['process']['apparmorProfile'] = '$prof'
+d['process']['args'] = ['sh', '-c', 'cat /proc/self/attr/current; cat /open; cat /secret 2>/dev/null || echo denied']
+"
+  delete_on_exit aa-init
+  capture r run --bundle "$T/bundle" aa-init
+  assert_eq "$rc" 0 "stderr: $err"
+  assert_eq "$out" "$prof (enforce)
+open-data
+denied"
+  r delete aa-init
+
+  # exec: the container's profile by default, --apparmor to pick another.
+  make_bundle "$T/b2"
+  echo secret-data >"$T/b2/rootfs/secret"
+  edit_config "$T/b2" "
+d['process']['apparmorProfile'] = '$prof'
+d['process']['args'] = ['sleep', '1000']
+"
+  delete_on_exit aa-exec
+  r run -d --bundle "$T/b2" aa-exec
+  wait_status aa-exec running
+  capture r exec aa-exec sh -c 'cat /proc/self/attr/current; cat /secret 2>/dev/null || echo denied'
+  assert_eq "$out" "$prof (enforce)
+denied"
+  capture r exec --apparmor unconfined aa-exec sh -c 'cat /proc/self/attr/current; cat /secret'
+  assert_eq "$out" "unconfined
+secret-data"
+  capture r exec --apparmor "runo-test-none-${T##*.}" aa-exec true
+  assert_error "profile \"runo-test-none-${T##*.}\" is not loaded"
+}
