@@ -34,12 +34,14 @@ EOP
   on_exit "apparmor_parser -R '$T/profile' >/dev/null 2>&1"
 }
 
-test_apparmor_features_match_the_host() {
-  local want=false
-  host_has_apparmor && want=true
+# Both LSMs' "enabled" say what this host has (SELinux's test: its fs).
+test_apparmor_and_selinux_features_match_the_host() {
+  local aa=false se=false
+  host_has_apparmor && aa=true
+  [ -e /sys/fs/selinux/enforce ] && se=true
   capture "$RUNO" features
   assert_eq "$rc" 0
-  assert_eq "$(json_get - 'd["linux"]["apparmor"]["enabled"]' <<<"$out")" "$want"
+  assert_eq "$(json_get - '[d["linux"]["apparmor"]["enabled"], d["linux"]["selinux"]["enabled"]]' <<<"$out")" "[$aa, $se]"
 }
 
 test_apparmor_refused_where_it_is_off() {
@@ -86,7 +88,6 @@ d['process']['args'] = ['sh', '-c', 'cat /proc/self/attr/current; cat /open; cat
   assert_eq "$out" "$prof (enforce)
 open-data
 denied"
-  r delete aa-init
 
   # exec: the container's profile by default, --apparmor to pick another.
   make_bundle "$T/b2"
