@@ -108,3 +108,18 @@ secret-data"
   capture r exec --apparmor "runo-test-none-${T##*.}" aa-exec true
   assert_error "profile \"runo-test-none-${T##*.}\" is not loaded"
 }
+
+# Podman loads and passes its default profile (containers-default-*).  Own
+# storage under $T, vfs (no overlay mounts), cgroupfs, no network.
+test_apparmor_podman_default_profile() {
+  need_apparmor
+  command -v podman >/dev/null || skip "podman is not installed"
+  local pm=(podman --root "$T/storage" --runroot "$T/run" --storage-driver vfs
+    --cgroup-manager cgroupfs --events-backend file --runtime "$RUNO")
+  on_exit "${pm[*]} rm -af -t0 >/dev/null 2>&1"
+  tar -C "$RUNO_TEST_ROOTFS" -c . | "${pm[@]}" import -q - localhost/runo-aa-test >/dev/null ||
+    fail "podman import failed"
+  capture "${pm[@]}" run --rm --network none localhost/runo-aa-test cat /proc/self/attr/current
+  assert_eq "$rc" 0 "stderr: $err"
+  assert_match "$out" '^containers-default-[0-9.]+ \(enforce\)$'
+}
