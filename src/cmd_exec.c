@@ -108,11 +108,11 @@ cmd_exec (runo_context *ctx, int argc, char **argv)
           opts.no_new_privs = true;
           break;
         case OPT_APPARMOR:
+          opts.apparmor = optarg;
+          break;
         case OPT_PROCESS_LABEL:
-          return runo_usage_error (ctx,
-                                   "%s: not supported on this host "
-                                   "(no AppArmor or SELinux)",
-                                   argv[optind - 1]);
+          opts.process_label = optarg;
+          break;
         case 'h':
           printf ("Usage: runo exec [--process FILE] [--detach] "
                   "[--pid-file FILE] [--tty --console-socket SOCKET] "

@@ -30,6 +30,8 @@ int cmd_ps (runo_context *ctx, int argc, char **argv);
 int cmd_update (runo_context *ctx, int argc, char **argv);
 int cmd_events (runo_context *ctx, int argc, char **argv);
 int cmd_exec (runo_context *ctx, int argc, char **argv);
+int cmd_checkpoint (runo_context *ctx, int argc, char **argv);
+int cmd_restore (runo_context *ctx, int argc, char **argv);
 
 /* Shared by the commands: report a usage error ("runo: <cmd>: <why>") and
    return the exit status for it. */

@@ -18,6 +18,7 @@
 #include "libruno/utils.h"
 
 static const struct runo_command commands[] = {
+  { "checkpoint", cmd_checkpoint, "checkpoint a running container" },
   { "create", cmd_create, "create a container" },
   { "delete", cmd_delete, "delete any resources held by the container" },
   { "events", cmd_events, "display container events and statistics" },
@@ -27,6 +28,7 @@ static const struct runo_command commands[] = {
   { "list", cmd_list, "list the containers" },
   { "pause", cmd_pause, "suspend all processes of a container" },
   { "ps", cmd_ps, "list the processes running inside a container" },
+  { "restore", cmd_restore, "restore a container from a checkpoint" },
   { "resume", cmd_resume, "resume all processes of a paused container" },
   { "run", cmd_run, "create and start a container" },
   { "spec", cmd_spec, "write a new default specification file" },

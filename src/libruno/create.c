@@ -49,6 +49,7 @@
 #include "devices.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "mempolicy.h"
 #include "namespaces.h"
 #include "netlink.h"
@@ -183,10 +184,13 @@ reject_unsupported (const oci_config *config, runo_error **err)
 
   if (l->intel_rdt)
     return runo_error_make (err, ENOSYS, "linux.intelRdt: not supported");
-  if (l->mount_label && l->mount_label[0])
+  if (l->mount_label && l->mount_label[0] && !runo_selinux_enabled ())
     return runo_error_make (err, 0,
                             "linux.mountLabel: SELinux is not enabled on "
                             "this host");
+  /* The context= option is not added to the mounts yet. */
+  if (l->mount_label && l->mount_label[0])
+    return runo_error_make (err, ENOSYS, "linux.mountLabel: not implemented");
   return 0;
 }
 

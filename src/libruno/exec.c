@@ -186,6 +186,16 @@ apply_cli (const runo_exec_options *opts, oci_config_process *p,
     }
   if (opts->no_new_privs)
     p->no_new_privileges = p->no_new_privileges_present = true;
+  if (opts->apparmor)
+    {
+      free (p->apparmor_profile);
+      p->apparmor_profile = runo_xstrdup (opts->apparmor);
+    }
+  if (opts->process_label)
+    {
+      free (p->selinux_label);
+      p->selinux_label = runo_xstrdup (opts->process_label);
+    }
   p->terminal = opts->tty;
   p->terminal_present = true;
   return 0;

@@ -23,6 +23,8 @@ typedef struct runo_exec_options
   const char *user; /* UID[:GID] */
   bool tty;
   bool no_new_privs;
+  const char *apparmor;      /* replaces process.apparmorProfile */
+  const char *process_label; /* replaces process.selinuxLabel */
   /* Either way. */
   bool detach;
   const char *pid_file;

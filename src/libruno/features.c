@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "lsm.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "ocispec.h"
@@ -108,8 +109,11 @@ runo_features_json (char **json, runo_error **err)
   linux_features.cgroup = &cgroup;
   runo_seccomp_features (&seccomp, supported_flags);
   linux_features.seccomp = &seccomp;
+  /* These two are what this host has: a label is refused without it. */
+  apparmor.enabled = runo_apparmor_enabled ();
   apparmor.enabled_present = true;
   linux_features.apparmor = &apparmor;
+  selinux.enabled = runo_selinux_enabled ();
   selinux.enabled_present = true;
   linux_features.selinux = &selinux;
   intel_rdt.enabled_present = true;

@@ -4,6 +4,7 @@
 
 #include "capabilities.h"
 #include "container_side.h"
+#include "lsm.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "utils.h"
@@ -251,22 +252,6 @@ validate_scheduler (const oci_config_process_scheduler *sched, runo_error **err)
   return 0;
 }
 
-static bool
-host_has_apparmor (void)
-{
-  char buf[2] = "";
-  cleanup_close int fd
-      = open ("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
-
-  return fd >= 0 && read (fd, buf, 1) == 1 && buf[0] == 'Y';
-}
-
-static bool
-host_has_selinux (void)
-{
-  return access ("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-
 int
 runo_process_validate (const oci_config_process *process, runo_error **err)
 {
@@ -338,12 +323,10 @@ runo_process_validate (const oci_config_process *process, runo_error **err)
                  < 0))
     return -1;
   if (process->apparmor_profile && process->apparmor_profile[0]
-      && !host_has_apparmor ())
-    return runo_error_make (err, 0,
-                            "process.apparmorProfile: AppArmor is "
-                            "not enabled on this host");
+      && runo_apparmor_check_profile (process->apparmor_profile, err) < 0)
+    return -1;
   if (process->selinux_label && process->selinux_label[0]
-      && !host_has_selinux ())
+      && !runo_selinux_enabled ())
     return runo_error_make (err, 0,
                             "process.selinuxLabel: SELinux is not "
                             "enabled on this host");
@@ -652,18 +635,9 @@ write_proc_attr (const char *path, const char *value, runo_error **err)
 static int
 set_exec_labels (const oci_config_process *process, runo_error **err)
 {
-  if (process->apparmor_profile && process->apparmor_profile[0])
-    {
-      cleanup_free char *value
-          = runo_xasprintf ("exec %s", process->apparmor_profile);
-      const char *attr = "/proc/thread-self/attr/apparmor/exec";
-
-      /* Kernels before 5.8 only have the shared attr file. */
-      if (access (attr, F_OK) < 0)
-        attr = "/proc/thread-self/attr/exec";
-      if (write_proc_attr (attr, value, err) < 0)
-        return runo_error_wrap (err, "apparmor profile");
-    }
+  if (process->apparmor_profile && process->apparmor_profile[0]
+      && runo_apparmor_set_exec (process->apparmor_profile, err) < 0)
+    return -1;
   if (process->selinux_label && process->selinux_label[0]
       && write_proc_attr ("/proc/thread-self/attr/exec", process->selinux_label,
                           err)

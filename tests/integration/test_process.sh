@@ -68,7 +68,7 @@ test_process_bad_attributes_fail_cleanly() {
   done <<'CASES'
 d["process"]["rlimits"].append({"type": "RLIMIT_FOO", "soft": 1, "hard": 1})|unknown rlimit type "RLIMIT_FOO"
 d["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 10, "hard": 5}]|RLIMIT_NOFILE
-d["process"]["apparmorProfile"] = "runtime/default"|AppArmor is not enabled on this host
+d["process"]["apparmorProfile"] = "runtime/default"|process.apparmorProfile: (AppArmor is not enabled on this host|profile "runtime/default" is not loaded)
 d["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0"|SELinux
 d["process"]["cwd"] = "relative"|cwd
 d["linux"]["personality"] = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]}|personality
