@@ -6,7 +6,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake libtool pkg-config git ca-certificates \
   libyajl-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev check libsubunit-dev \
-  python3 go-md2man busybox-static iproute2 procps strace \
+  python3 go-md2man busybox-static iproute2 procps strace time \
   golang-github-containers-common >/dev/null
 # clang: the second sanitizer build (its UBSan checks more than gcc's) and
 # the libFuzzer targets (tests/fuzz), whose runtime is in libclang-rt.
