@@ -8,8 +8,7 @@ have_systemd() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null; 
 
 skip_without_systemd() {
   have_systemd && return 0
-  echo "skipped: systemd is not running on this host"
-  exit 0
+  skip "systemd is not running on this host"
 }
 
 # A bundle whose cgroupsPath is a unit named after the test.
@@ -33,10 +32,7 @@ unit_gone() {
 }
 
 test_systemd_driver_without_systemd_fails_cleanly() {
-  if have_systemd; then
-    echo "skipped: systemd runs here (the refusal is for hosts without it)"
-    return 0
-  fi
+  have_systemd && skip "systemd runs here (the refusal is for hosts without it)"
   make_bundle "$T/bundle"
   edit_config "$T/bundle" "d['linux']['cgroupsPath'] = 'system.slice:runo-it:${T##*/}'"
   capture r --systemd-cgroup run --bundle "$T/bundle" c1
