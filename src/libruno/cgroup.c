@@ -482,6 +482,16 @@ runo_cgroup_main_path (const runo_cgroup *cg)
 }
 
 const char *
+runo_cgroup_ignored_field (runo_cgroup *cg,
+                           const oci_config_linux_resources *res)
+{
+  if (res && res->memory && res->memory->swappiness_present
+      && runo_cgroup_v1_find (cg, "memory") == NULL && cg->unified)
+    return "linux.resources.memory.swappiness";
+  return NULL;
+}
+
+const char *
 runo_cgroup_systemd_unit (const runo_cgroup *cg)
 {
   return cg->unit;

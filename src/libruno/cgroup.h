@@ -132,6 +132,12 @@ bool runo_cgroup_exists (const runo_cgroup *cg);
 int runo_cgroup_apply (runo_cgroup *cg, const oci_config_linux_resources *res,
                        runo_error **err);
 
+/* A field of RES that runo_cgroup_apply skips on this host, for the caller
+   to warn about, or NULL: memory.swappiness where the memory controller is
+   v2's (as runc does; engines send it by default). */
+const char *runo_cgroup_ignored_field (runo_cgroup *cg,
+                                       const oci_config_linux_resources *res);
+
 /* Replace the cgroup's device policy by the one devices.h
    runo_devices_cgroup_policy makes of RES's rules (RES may be NULL) and
    the nodes of DEVS (linux.devices, N_DEVS of them): v1 devices.deny "a"

@@ -35,8 +35,8 @@ runo_cgroup_v2_memory (struct runo_cgroup_hierarchy *h,
     return not_on_v2 (F_MEMORY ".kernel", err);
   if (mem->kernel_tcp_present && mem->kernel_tcp >= 0)
     return not_on_v2 (F_MEMORY ".kernelTCP", err);
-  if (mem->swappiness_present)
-    return not_on_v2 (F_MEMORY ".swappiness", err);
+  /* swappiness is skipped, as runc does (runo_cgroup_ignored_field): v2
+     has no such knob, and engines send it by default. */
   if (mem->disable_oom_killer_present && mem->disable_oom_killer)
     return not_on_v2 (F_MEMORY ".disableOOMKiller", err);
   if (mem->use_hierarchy_present && !mem->use_hierarchy)

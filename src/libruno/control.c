@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "log.h"
 #include "ocispec.h"
 #include "utils.h"
 
@@ -218,6 +219,9 @@ runo_container_update (runo_context *ctx, const char *id,
     }
   if (open_with_cgroup (ctx, id, LIVE, &c, &cg, err) < 0)
     goto out;
+  if (runo_cgroup_ignored_field (cg, config->linux_->resources))
+    runo_warning (ctx, "%s: not supported on cgroup v2, ignored",
+                  runo_cgroup_ignored_field (cg, config->linux_->resources));
   ret = runo_cgroup_apply (cg, config->linux_->resources, err);
 out:
   oci_config_free (config);

@@ -750,6 +750,9 @@ limit_cgroup (struct create *c, runo_error **err)
     return 0;
   rest = *l->resources;
   rest.devices_len = 0;
+  if (runo_cgroup_ignored_field (c->cgroup, &rest))
+    runo_warning (c->ctx, "%s: not supported on cgroup v2, ignored",
+                  runo_cgroup_ignored_field (c->cgroup, &rest));
   return runo_cgroup_apply (c->cgroup, &rest, err);
 }
 
