@@ -19,6 +19,23 @@ fail() {
   exit 1
 }
 
+# The host's cgroup layout: pure v2, or v1/hybrid.
+cgroup_v2_host() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# cg_file CONTROLLER PATH V1FILE [V2FILE]: the file of cgroup PATH (as in
+# cgroupsPath, "/a/b") where CONTROLLER lives on this host: its v1
+# hierarchy, else the v2 one (V2FILE, default the same name).
+cg_file() {
+  local ctrl=$1 path=$2 v1=$3 v2=${4:-$3}
+  if cgroup_v2_host; then
+    echo "/sys/fs/cgroup$path/$v2"
+  elif [ -d "/sys/fs/cgroup/$ctrl" ]; then
+    echo "/sys/fs/cgroup/$ctrl$path/$v1"
+  else
+    echo "/sys/fs/cgroup/unified$path/$v2"
+  fi
+}
+
 # runo with the test's own state root.
 r() { "$RUNO" --root "$ROOT" "$@"; }
 

@@ -2,8 +2,9 @@
 # from the cgroup files, and the effects that are cheap to show.  Container
 # ids start with runo-t- so that a leftover cgroup is easy to spot.
 
-# The cgroup of a container made from $T/bundle (see make_bundle).
-cg_dir() { echo "/sys/fs/cgroup/$1/runo-test-${T##*/}-bundle"; }
+# A file of the cgroup of a container made from $T/bundle (see
+# make_bundle): cgf CONTROLLER V1FILE [V2FILE].
+cgf() { cg_file "$1" "/runo-test-${T##*/}-bundle" "$2" "${3:-$2}"; }
 
 assert_cgroup_gone() {
   local left
@@ -24,18 +25,25 @@ d["linux"]["resources"].update({
   on_exit "\"$RUNO\" --root \"$ROOT\" delete --force $id >/dev/null 2>&1"
   capture r create --bundle "$T/bundle" --pid-file "$T/pid" "$id"
   assert_eq "$rc" 0 "$err"
-  assert_eq "$(cat "$(cg_dir memory "$id")/memory.limit_in_bytes")" 67108864
-  assert_eq "$(cat "$(cg_dir memory "$id")/memory.soft_limit_in_bytes")" 33554432
-  assert_eq "$(cat "$(cg_dir memory "$id")/memory.swappiness")" 10
-  assert_eq "$(cat "$(cg_dir cpu "$id")/cpu.shares")" 512
-  assert_eq "$(cat "$(cg_dir cpu "$id")/cpu.cfs_quota_us")" 20000
-  assert_eq "$(cat "$(cg_dir cpuset "$id")/cpuset.cpus")" 0
-  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" 42
-  # The default config denies all devices but the defaults.
-  assert_contains "$(cat "$(cg_dir devices "$id")/devices.list")" "c 1:3 rwm"
+  assert_eq "$(cat "$(cgf memory memory.limit_in_bytes memory.max)")" 67108864
+  assert_eq "$(cat "$(cgf memory memory.soft_limit_in_bytes memory.low)")" 33554432
+  if cgroup_v2_host; then
+    # v2: shares 512 is weight 1 + (510 * 9999) / 262142; no swappiness.
+    assert_eq "$(cat "$(cgf cpu cpu.weight)")" 20
+    assert_eq "$(cat "$(cgf cpu cpu.max)")" "20000 100000"
+  else
+    assert_eq "$(cat "$(cgf memory memory.swappiness)")" 10
+    assert_eq "$(cat "$(cgf cpu cpu.shares)")" 512
+    assert_eq "$(cat "$(cgf cpu cpu.cfs_quota_us)")" 20000
+  fi
+  assert_eq "$(cat "$(cgf cpuset cpuset.cpus)")" 0
+  assert_eq "$(cat "$(cgf pids pids.max)")" 42
+  # The default config denies all devices but the defaults (v1 shows the
+  # list; v2's BPF filter is tested in test_attack_devices.sh).
+  cgroup_v2_host || assert_contains "$(cat "$(cgf devices devices.list)")" "c 1:3 rwm"
   # The init is in the cgroup before it runs anything of the container.
-  grep -qx "$(cat "$T/pid")" "$(cg_dir memory "$id")/cgroup.procs" || fail "init not in the memory cgroup"
-  grep -qx "$(cat "$T/pid")" "$(cg_dir pids "$id")/cgroup.procs" || fail "init not in the pids cgroup"
+  grep -qx "$(cat "$T/pid")" "$(cgf memory cgroup.procs)" || fail "init not in the memory cgroup"
+  grep -qx "$(cat "$T/pid")" "$(cgf pids cgroup.procs)" || fail "init not in the pids cgroup"
   r delete "$id"
   assert_cgroup_gone "$id"
 }
@@ -55,7 +63,7 @@ d["process"]["args"] = ["sh", "-c", "(for i in $(seq 30); do sleep 1000 & done) 
   local n
   n=$(r ps --format json "$id" | json_get - 'len(d)')
   [ "$n" -ge 5 ] && [ "$n" -le 10 ] || fail "$n processes in the container"
-  [ "$(cat "$(cg_dir pids "$id")/pids.current")" -le 10 ] || fail "pids.current above the limit"
+  [ "$(cat "$(cgf pids pids.current)")" -le 10 ] || fail "pids.current above the limit"
   r delete --force "$id"
   assert_cgroup_gone "$id"
 }
@@ -132,12 +140,12 @@ d["process"]["args"] = ["sh", "-c", "sleep 1000 & sleep 1000 & wait"]'
 
   capture r update --memory 128m --pids-limit 77 "$id"
   assert_eq "$rc" 0 "$err"
-  assert_eq "$(cat "$(cg_dir memory "$id")/memory.limit_in_bytes")" 134217728
-  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" 77
+  assert_eq "$(cat "$(cgf memory memory.limit_in_bytes memory.max)")" 134217728
+  assert_eq "$(cat "$(cgf pids pids.max)")" 77
   echo '{"pids": {"limit": 55}}' >"$T/res.json"
   capture r update --resources "$T/res.json" "$id"
   assert_eq "$rc" 0 "$err"
-  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" 55
+  assert_eq "$(cat "$(cgf pids pids.max)")" 55
   capture r update --resources - "$id" <<<'{"pids": {"limit": "x"}}'
   assert_error "resources: linux.resources.pids.limit: expected integer"
   capture r update --memory lots "$id"
@@ -226,12 +234,12 @@ d["linux"]["resources"].update({"blockIO": {"weight": 0}, "pids": {"limit": 0},
   capture r run -d --bundle "$T/bundle" "$id"
   assert_eq "$rc" 0 "$err"
   wait_status "$id" running
-  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" max
+  assert_eq "$(cat "$(cgf pids pids.max)")" max
   capture r exec "$id" sh -c 'true & wait'
   assert_eq "$rc" 0 "$err"
   capture r update --resources - "$id" <<<'{"memory": {"limit": 0, "reservation": 0, "kernel": 0},
     "cpu": {"shares": 0, "quota": 0, "period": 0}, "blockIO": {"weight": 0}, "pids": {"limit": 0}}'
   assert_eq "$rc" 0 "$err"
-  assert_eq "$(cat "$(cg_dir memory "$id")/memory.limit_in_bytes")" 67108864
-  assert_eq "$(cat "$(cg_dir pids "$id")/pids.max")" max
+  assert_eq "$(cat "$(cgf memory memory.limit_in_bytes memory.max)")" 67108864
+  assert_eq "$(cat "$(cgf pids pids.max)")" max
 }

@@ -18,7 +18,7 @@ test_exec_joins_every_namespace_and_the_cgroup() {
   for ns in pid mnt net ipc uts cgroup user time; do
     assert_eq "$(ns_inode "$epid" "$ns")" "$(ns_inode "$init" "$ns")" "$ns namespace"
   done
-  grep -qx "$epid" "/sys/fs/cgroup/pids/runo-test-${T##*/}-bundle/cgroup.procs" || fail "exec'd process not in the container's cgroup"
+  grep -qx "$epid" "$(cg_file pids "/runo-test-${T##*/}-bundle" cgroup.procs)" || fail "exec'd process not in the container's cgroup"
   capture r ps --format json "$id"
   assert_contains "$out" "$epid"
   # Engines are subreapers: exec'd processes (and init) stay in their tree.
