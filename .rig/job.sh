@@ -1,3 +1,3 @@
 #!/bin/bash
 cd /share || exit 1
-bash -c RUNO=/share/build/dev/runo\ tests/integration/run.sh\ systemd\;\ RUNO=/share/build/dev/runo\ tests/integration/run.sh\ apparmor 
+bash -c for\ t\ in\ test_cgroups\ test_exec\ test_systemd\ test_lifecycle\;\ do\ RUNO=/share/build/dev/runo\ tests/integration/run.sh\ \$t\;\ done 

@@ -38,7 +38,11 @@ test_process_setup_signal_dispositions_reset() {
   start_sleeper_container
   edit_config "$T/bundle" 'd["process"]["args"] = ["grep", "^SigIgn", "/proc/self/status"]'
   capture with_ignored_signals grep ^SigIgn /proc/self/status
-  [ "$(uname -m)" != x86_64 ] || assert_eq "$out" $'SigIgn:\t0000000180001201' "the caller's"
+  # The caller ignores at least what the helper set (a shell that started
+  # the suite in the background adds SIGINT and SIGQUIT).
+  if [ "$(uname -m)" = x86_64 ]; then
+    (((0x${out#*$'\t'} & 0x180001201) == 0x180001201)) || fail "the caller's: $out"
+  fi
   capture with_ignored_signals "$RUNO" --root "$ROOT" run --bundle "$T/bundle" c2
   assert_eq "$rc" 0 "$err"
   assert_eq "$out" $'SigIgn:\t0000000000000000'
