@@ -203,6 +203,7 @@ runo_container_update (runo_context *ctx, const char *id,
   cleanup_free char *doc = NULL;
   char *parse_err = NULL;
   oci_config *config = NULL;
+  const char *ignored;
   int ret = -1;
 
   /* The resources object is parsed (and checked) as the linux.resources of
@@ -219,9 +220,9 @@ runo_container_update (runo_context *ctx, const char *id,
     }
   if (open_with_cgroup (ctx, id, LIVE, &c, &cg, err) < 0)
     goto out;
-  if (runo_cgroup_ignored_field (cg, config->linux_->resources))
-    runo_warning (ctx, "%s: not supported on cgroup v2, ignored",
-                  runo_cgroup_ignored_field (cg, config->linux_->resources));
+  ignored = runo_cgroup_ignored_field (cg, config->linux_->resources);
+  if (ignored)
+    runo_warning (ctx, "%s: not supported on cgroup v2, ignored", ignored);
   ret = runo_cgroup_apply (cg, config->linux_->resources, err);
 out:
   oci_config_free (config);

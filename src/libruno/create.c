@@ -741,6 +741,7 @@ limit_cgroup (struct create *c, runo_error **err)
 {
   const oci_config_linux *l = c->config->linux_;
   oci_config_linux_resources rest;
+  const char *ignored;
 
   if (runo_cgroup_apply_devices (c->cgroup, l->resources, l->devices,
                                  l->devices_len, err)
@@ -750,9 +751,9 @@ limit_cgroup (struct create *c, runo_error **err)
     return 0;
   rest = *l->resources;
   rest.devices_len = 0;
-  if (runo_cgroup_ignored_field (c->cgroup, &rest))
-    runo_warning (c->ctx, "%s: not supported on cgroup v2, ignored",
-                  runo_cgroup_ignored_field (c->cgroup, &rest));
+  ignored = runo_cgroup_ignored_field (c->cgroup, &rest);
+  if (ignored)
+    runo_warning (c->ctx, "%s: not supported on cgroup v2, ignored", ignored);
   return runo_cgroup_apply (c->cgroup, &rest, err);
 }
 

@@ -38,7 +38,7 @@ test_systemd_driver_without_systemd_fails_cleanly() {
   capture r --systemd-cgroup run --bundle "$T/bundle" c1
   assert_error 'systemd is not running on this host'
   assert_no_leftovers
-  [ ! -e "/sys/fs/cgroup/pids/system.slice/runo-it-${T##*/}.scope" ] || fail "cgroup left behind"
+  [ ! -e "$(cg_file pids "/system.slice/runo-it-${T##*/}.scope" .)" ] || fail "cgroup left behind"
   # A cgroupsPath that is not slice:prefix:name is refused before anything.
   edit_config "$T/bundle" "d['linux']['cgroupsPath'] = '/runo-it-${T##*/}'"
   capture r --systemd-cgroup create --bundle "$T/bundle" c1
